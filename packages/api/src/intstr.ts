@@ -1,0 +1,2 @@
+// CONTRACT (to be implemented): intstr.IntOrString and percentage scaling.
+export type IntOrString = number | string;

@@ -1,0 +1,106 @@
+import type { FieldError } from './errors.js';
+import type { GroupVersionKind, KubeObject } from './meta.js';
+
+/** An OpenAPI v3 schema (structural, as in a CRD's openAPIV3Schema), with Kubernetes extensions. */
+export interface JSONSchemaProps {
+  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  format?: string;
+  description?: string;
+  properties?: Record<string, JSONSchemaProps>;
+  additionalProperties?: JSONSchemaProps | boolean;
+  items?: JSONSchemaProps;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  nullable?: boolean;
+  'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-embedded-resource'?: boolean;
+  /** Strategic merge patch: the field that identifies list items ("name", "containerPort"). */
+  'x-kubernetes-patch-merge-key'?: string;
+  /** Strategic merge patch: "merge", "replace", "retainKeys", or "merge,retainKeys". */
+  'x-kubernetes-patch-strategy'?: string;
+  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
+  'x-kubernetes-list-map-keys'?: string[];
+  'x-kubernetes-map-type'?: 'atomic' | 'granular';
+  [extension: `x-${string}`]: unknown;
+}
+
+/** One column of the server-side Table (meta/v1 TableColumnDefinition + how to compute the cell). */
+export interface PrinterColumn<T extends KubeObject = KubeObject> {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description?: string;
+  /** 0 = always shown; 1 = shown by `-o wide`. */
+  priority?: number;
+  /** The cell value; `now` is the Clock's current time in ms, for ages. */
+  cell(obj: T, now: number): string | number | boolean | null;
+}
+
+export interface ScaleSubresource {
+  /** JSON path of the desired replicas, e.g. ".spec.replicas". */
+  specReplicasPath: string;
+  /** JSON path of the observed replicas, e.g. ".status.replicas". */
+  statusReplicasPath: string;
+  /** JSON path of the serialized label selector, e.g. ".status.selector". */
+  labelSelectorPath?: string;
+}
+
+/**
+ * Everything the control plane needs to serve one kind: its name in the API, its schema,
+ * defaulting, validation, printing, selectable fields and subresources.
+ */
+export interface KindDefinition<T extends KubeObject = KubeObject> {
+  group: string;
+  version: string;
+  kind: string;
+  /** Lower-case plural resource name: "deployments". */
+  plural: string;
+  /** Lower-case singular: "deployment" (defaults to kind lower-cased). */
+  singular?: string;
+  shortNames?: string[];
+  categories?: string[];
+  namespaced: boolean;
+  /** The list kind, "DeploymentList" by default. */
+  listKind?: string;
+  /** Verbs served ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"); all by default. */
+  verbs?: string[];
+  schema?: JSONSchemaProps;
+  subresources?: {
+    status?: boolean;
+    scale?: ScaleSubresource;
+  };
+  /** Fill in defaults in place (runs on create and update, after decoding). */
+  defaults?(obj: T): void;
+  /** Field errors for a create (old undefined) or update. */
+  validate?(obj: T, old?: T): FieldError[];
+  /** Adjust an object before it is first stored (e.g. clear status). */
+  prepareForCreate?(obj: T): void;
+  /** Adjust an update before it is stored (e.g. keep fields that cannot change). */
+  prepareForUpdate?(obj: T, old: T): void;
+  printerColumns?: PrinterColumn<T>[];
+  /** Extra field selectors beyond metadata.name / metadata.namespace: "spec.nodeName" → value. */
+  selectableFields?: Record<string, (obj: T) => string | undefined>;
+}
+
+/** Declare a kind, with type inference for its object type. */
+export function defineKind<T extends KubeObject>(def: KindDefinition<T>): KindDefinition<T> {
+  return def;
+}
+
+export function kindGVK(k: Pick<KindDefinition, 'group' | 'version' | 'kind'>): GroupVersionKind {
+  return { group: k.group, version: k.version, kind: k.kind };
+}
+
+export function kindApiVersion(k: Pick<KindDefinition, 'group' | 'version'>): string {
+  return k.group ? `${k.group}/${k.version}` : k.version;
+}
+
+/** "deployments.apps", "pods": the resource's qualified name. */
+export function kindResourceName(k: Pick<KindDefinition, 'group' | 'plural'>): string {
+  return k.group ? `${k.plural}.${k.group}` : k.plural;
+}
+
+/** A reference to a kind: its definition, or its apiVersion + kind. */
+export type KindRef = KindDefinition<any> | { apiVersion: string; kind: string };

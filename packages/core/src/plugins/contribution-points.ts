@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KindDefinition, KubeObject, PluginContext } from '@keelson/api';
+import type { Runnable } from '../controller/interfaces.js';
+import type { ControllerDefinition } from '../controller/builder.js';
+import type { Store } from '../store/store.js';
+
+/** What an admission plugin sees for one write. */
+export interface AdmissionRequest {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+  kind: KindDefinition;
+  /** Subresource written ("status", "scale", "eviction", ...), or undefined. */
+  subresource?: string;
+  namespace?: string;
+  name: string;
+  /** The object being written (mutable in `mutate`); for DELETE, the object being deleted. */
+  object: KubeObject;
+  oldObject?: KubeObject;
+  dryRun: boolean;
+}
+
+/** Admission: mutate then validate every write, as kube-apiserver's admission chain. */
+export interface AdmissionPlugin {
+  readonly name: string;
+  /** Operations this plugin cares about (all by default). */
+  readonly operations?: readonly AdmissionRequest['operation'][];
+  /** Restrict to these "group/plural" resources, e.g. "apps/deployments", "/pods" (all by default). */
+  readonly resources?: readonly string[];
+  /** May change req.object. Throw an ApiError to reject. */
+  mutate?(req: AdmissionRequest): void | Promise<void>;
+  /** Throw an ApiError to reject. */
+  validate?(req: AdmissionRequest): void | Promise<void>;
+}
+
+/** A storage engine, chosen by URL scheme ("memory:", "sqlite:/path", "etcd://host:port"). */
+export interface StoreBackend {
+  /** URL scheme without the colon: "memory", "sqlite", "etcd". */
+  readonly scheme: string;
+  open(url: string, ctx: PluginContext): Promise<Store>;
+}
+
+/** An extra HTTP route served by the API server (e.g. a metrics or debug endpoint). */
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Exact path, or a prefix ending in '/*'. */
+  readonly path: string;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: PluginContext): void | Promise<void>;
+}
+
+/** A scheduler plugin by name; @keelson/scheduler augments this with its factory type. */
+export interface SchedulerPluginContribution {
+  readonly name: string;
+}
+
+/** A service proxy mode by name; @keelson/proxy augments this with its factory type. */
+export interface ProxyModeContribution {
+  readonly name: string;
+}
+
+/** A node runtime by name; @keelson/kubelet augments this with its factory type. */
+export interface RuntimeContribution {
+  readonly name: string;
+}
+
+declare module '@keelson/api' {
+  interface ContributionPoints {
+    controllers: ControllerDefinition;
+    runnables: Runnable;
+    admission: AdmissionPlugin;
+    storeBackends: StoreBackend;
+    apiRoutes: ApiRoute;
+    schedulerPlugins: SchedulerPluginContribution;
+    proxyModes: ProxyModeContribution;
+    runtimes: RuntimeContribution;
+  }
+}
