@@ -7,3 +7,4 @@ export * from './fields.js';
 export * from './quantity.js';
 export * from './intstr.js';
 export * from './objects/index.js';
+export * from './validation.js';

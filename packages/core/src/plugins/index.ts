@@ -1,1 +1,2 @@
 export * from './contribution-points.js';
+export * from './tokens.js';

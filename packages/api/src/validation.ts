@@ -1,0 +1,2 @@
+// CONTRACT (to be implemented): name/label validation helpers with Kubernetes' messages.
+export {};
