@@ -52,7 +52,7 @@ export interface StoreEvent {
   prevKv?: KeyValue;
 }
 
-export interface WatchOptions {
+export interface StoreWatchOptions {
   prefix: string;
   /** Deliver every event with revision > afterRevision. Older than compaction → CompactedError. */
   afterRevision: number;
@@ -103,7 +103,7 @@ export interface Store {
   delete(key: string, expectedModRevision?: number): Promise<KeyValue>;
 
   /** Ordered watch of a prefix from a revision. */
-  watch(opts: WatchOptions, sink: WatchSink): Promise<StoreWatch>;
+  watch(opts: StoreWatchOptions, sink: WatchSink): Promise<StoreWatch>;
 
   /** Forgets history at or below revision; reads/watches that need it fail with CompactedError. */
   compact(revision: number): Promise<void>;

@@ -1,0 +1,280 @@
+import type { Clock, Ticker } from '../clock/clock.js';
+import { RealClock } from '../clock/clock.js';
+import {
+  CompactedError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  type KeyValue,
+  type RangeOptions,
+  type RangeResult,
+  RevisionMismatchError,
+  type Store,
+  type StoreEvent,
+  type StoreWatch,
+  type StoreWatchOptions,
+  type WatchSink,
+} from './store.js';
+import { SortedKeys } from './sorted-keys.js';
+
+interface Version {
+  value: string;
+  createRevision: number;
+  modRevision: number;
+  version: number;
+  deleted: boolean;
+}
+
+interface Watcher {
+  prefix: string;
+  sink: WatchSink;
+  pending: StoreEvent[];
+  sentSinceTick: boolean;
+  ticker?: Ticker;
+  stopped: boolean;
+}
+
+export interface MemoryStoreOptions {
+  clock?: Clock;
+  /** Revisions of history kept before older ones are compacted automatically (default 100,000). */
+  historyLimit?: number;
+}
+
+/**
+ * In-memory MVCC store: every key keeps its versions since the last compaction (snapshot reads
+ * for consistent pagination), a revision-ordered log feeds watches (replay then live, no gap), and
+ * watch delivery is asynchronous and batched per microtask turn so writers never run consumer code.
+ */
+export class MemoryStore implements Store {
+  readonly name = 'memory';
+  private readonly clock: Clock;
+  private readonly historyLimit: number;
+  private revision = 0;
+  private compacted = 0;
+  private readonly keys = new SortedKeys();
+  private readonly versions = new Map<string, Version[]>();
+  /** Events in revision order (one per revision), since the compacted revision. */
+  private log: StoreEvent[] = [];
+  private readonly watchers = new Set<Watcher>();
+  private flushScheduled = false;
+  private closed = false;
+
+  constructor(opts: MemoryStoreOptions = {}) {
+    this.clock = opts.clock ?? new RealClock();
+    this.historyLimit = opts.historyLimit ?? 100_000;
+  }
+
+  async currentRevision(): Promise<number> {
+    return this.revision;
+  }
+
+  async compactedRevision(): Promise<number> {
+    return this.compacted;
+  }
+
+  async get(key: string, opts: { revision?: number } = {}): Promise<KeyValue | undefined> {
+    const rev = this.readRevision(opts.revision);
+    const v = this.visible(key, rev);
+    return v ? toKv(key, v) : undefined;
+  }
+
+  async range(opts: RangeOptions): Promise<RangeResult> {
+    const rev = this.readRevision(opts.revision);
+    const items: KeyValue[] = [];
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    let count = 0;
+    let more = false;
+    const start = opts.startAfter !== undefined && opts.startAfter >= opts.prefix ? opts.startAfter : undefined;
+    for (const key of this.keys.from(start ?? opts.prefix, start !== undefined)) {
+      if (!key.startsWith(opts.prefix)) break;
+      const v = this.visible(key, rev);
+      if (!v) continue;
+      count++;
+      if (opts.countOnly) continue;
+      if (items.length < limit) items.push(toKv(key, v));
+      else more = true;
+    }
+    return { items, revision: rev, more, count };
+  }
+
+  async create(key: string, value: string): Promise<KeyValue> {
+    this.assertOpen();
+    const history = this.versions.get(key);
+    const latest = history?.[history.length - 1];
+    if (latest && !latest.deleted) throw new KeyExistsError(key);
+    const rev = ++this.revision;
+    const v: Version = { value, createRevision: rev, modRevision: rev, version: 1, deleted: false };
+    this.append(key, v, history);
+    this.emit({ type: 'put', kv: toKv(key, v) });
+    return toKv(key, v);
+  }
+
+  async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+    this.assertOpen();
+    const history = this.versions.get(key);
+    const latest = history?.[history.length - 1];
+    if (!latest || latest.deleted) throw new KeyNotFoundError(key);
+    if (latest.modRevision !== expectedModRevision) throw new RevisionMismatchError(key, expectedModRevision, toKv(key, latest));
+    const rev = ++this.revision;
+    const v: Version = { value, createRevision: latest.createRevision, modRevision: rev, version: latest.version + 1, deleted: false };
+    this.append(key, v, history);
+    this.emit({ type: 'put', kv: toKv(key, v), prevKv: toKv(key, latest) });
+    return toKv(key, v);
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
+    this.assertOpen();
+    const history = this.versions.get(key);
+    const latest = history?.[history.length - 1];
+    if (!latest || latest.deleted) throw new KeyNotFoundError(key);
+    if (expectedModRevision !== undefined && latest.modRevision !== expectedModRevision) {
+      throw new RevisionMismatchError(key, expectedModRevision, toKv(key, latest));
+    }
+    const rev = ++this.revision;
+    const tomb: Version = { value: latest.value, createRevision: latest.createRevision, modRevision: rev, version: latest.version, deleted: true };
+    this.append(key, tomb, history);
+    const kv = toKv(key, tomb);
+    this.emit({ type: 'delete', kv, prevKv: toKv(key, latest) });
+    return kv;
+  }
+
+  async watch(opts: StoreWatchOptions, sink: WatchSink): Promise<StoreWatch> {
+    this.assertOpen();
+    if (opts.afterRevision < this.compacted) throw new CompactedError(opts.afterRevision + 1, this.compacted);
+    const w: Watcher = { prefix: opts.prefix, sink, pending: [], sentSinceTick: false, stopped: false };
+    // Replay history after the requested revision from the log, then go live.
+    for (let i = this.logIndexAfter(opts.afterRevision); i < this.log.length; i++) {
+      const e = this.log[i]!;
+      if (e.kv.key.startsWith(w.prefix)) w.pending.push(e);
+    }
+    this.watchers.add(w);
+    if (w.pending.length) this.scheduleFlush();
+    if (opts.progressNotifyMs && opts.progressNotifyMs > 0) {
+      w.ticker = this.clock.tick(opts.progressNotifyMs, () => {
+        if (w.stopped) return;
+        if (!w.sentSinceTick && w.pending.length === 0) w.sink.progress?.(this.revision);
+        w.sentSinceTick = false;
+      });
+    }
+    return {
+      stop: () => {
+        w.stopped = true;
+        w.ticker?.stop();
+        this.watchers.delete(w);
+      },
+    };
+  }
+
+  async compact(revision: number): Promise<void> {
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    if (revision <= this.compacted) return;
+    this.compacted = revision;
+    this.log = this.log.slice(this.logIndexAfter(revision));
+    for (const [key, history] of this.versions) {
+      // Keep the newest version at or below the compacted revision (the snapshot there) and all newer ones.
+      let keepFrom = 0;
+      for (let i = history.length - 1; i >= 0; i--) {
+        if (history[i]!.modRevision <= revision) {
+          keepFrom = i;
+          break;
+        }
+      }
+      const kept = keepFrom > 0 ? history.slice(keepFrom) : history;
+      if (kept.length === 1 && kept[0]!.deleted && kept[0]!.modRevision <= revision) {
+        this.versions.delete(key);
+        this.keys.delete(key);
+      } else if (kept !== history) {
+        this.versions.set(key, kept);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.watchers) {
+      w.stopped = true;
+      w.ticker?.stop();
+    }
+    this.watchers.clear();
+  }
+
+  /** Number of live keys (for tests and metrics). */
+  size(): number {
+    let n = 0;
+    for (const history of this.versions.values()) if (!history[history.length - 1]!.deleted) n++;
+    return n;
+  }
+
+  private readRevision(requested?: number): number {
+    if (!requested) return this.revision;
+    if (requested > this.revision) throw new FutureRevisionError(requested, this.revision);
+    if (requested < this.compacted) throw new CompactedError(requested, this.compacted);
+    return requested;
+  }
+
+  private visible(key: string, rev: number): Version | undefined {
+    const history = this.versions.get(key);
+    if (!history) return undefined;
+    for (let i = history.length - 1; i >= 0; i--) {
+      const v = history[i]!;
+      if (v.modRevision <= rev) return v.deleted ? undefined : v;
+    }
+    return undefined;
+  }
+
+  private append(key: string, v: Version, history: Version[] | undefined): void {
+    if (history) history.push(v);
+    else {
+      this.versions.set(key, [v]);
+      this.keys.insert(key);
+    }
+  }
+
+  private emit(event: StoreEvent): void {
+    this.log.push(event);
+    for (const w of this.watchers) {
+      if (event.kv.key.startsWith(w.prefix)) w.pending.push(event);
+    }
+    this.scheduleFlush();
+    if (this.log.length > this.historyLimit) void this.compact(this.revision - Math.floor(this.historyLimit / 2));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      for (const w of this.watchers) {
+        if (w.pending.length === 0 || w.stopped) continue;
+        const batch = w.pending;
+        w.pending = [];
+        w.sentSinceTick = true;
+        try {
+          w.sink.events(batch);
+        } catch (err) {
+          w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    });
+  }
+
+  /** Index of the first log entry with revision > rev. */
+  private logIndexAfter(rev: number): number {
+    let lo = 0;
+    let hi = this.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.log[mid]!.kv.modRevision <= rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('store is closed');
+  }
+}
+
+function toKv(key: string, v: Version): KeyValue {
+  return { key, value: v.value, createRevision: v.createRevision, modRevision: v.modRevision, version: v.version };
+}
