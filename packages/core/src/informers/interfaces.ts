@@ -33,28 +33,46 @@ export interface DeleteInfo {
 /**
  * Event handler. Deletions always carry the last known object (tombstones are unwrapped inside
  * the core, never leaked to handlers).
+ *
+ * Each handler has its own queue: it sees its notifications one at a time, in the order the
+ * cache changed. A handler may return a promise; its next notification waits for it, while other
+ * handlers of the same informer carry on. Objects are the cache's own: treat them as read-only.
+ * Resyncs arrive as onUpdate(obj, obj) with the same object twice.
  */
 export interface ResourceEventHandler<T extends KubeObject = KubeObject> {
-  onAdd?(obj: T, isInInitialList: boolean): void;
-  onUpdate?(oldObj: T, newObj: T): void;
-  onDelete?(obj: T, info: DeleteInfo): void;
+  /** isInInitialList: the object came with the first list (or the replay for a late handler). */
+  onAdd?(obj: T, isInInitialList: boolean): void | Promise<void>;
+  onUpdate?(oldObj: T, newObj: T): void | Promise<void>;
+  onDelete?(obj: T, info: DeleteInfo): void | Promise<void>;
 }
 
 export interface HandlerRegistration {
+  /** Stops delivery to this handler; pending notifications are dropped. */
   remove(): void;
+  /** True once the informer synced and this handler has processed every initial object. */
   hasSynced(): boolean;
 }
 
 export interface SharedIndexInformer<T extends KubeObject = KubeObject> {
   readonly kind: KindRef;
+  /**
+   * Registers a handler. Added after start, it first gets onAdd(obj, true) for every cached
+   * object. resyncPeriodMs (default: the informer's) re-delivers the cache as updates; 0 = never.
+   */
   addEventHandler(handler: ResourceEventHandler<T>, resyncPeriodMs?: number): HandlerRegistration;
   getIndexer(): Indexer<T>;
+  /** Before start() only (InformerAlreadyStartedError after). */
   addIndexers(indexers: Indexers<T>): void;
   lister(): Lister<T>;
   hasSynced(): boolean;
   lastSyncResourceVersion(): string;
-  /** Starts list+watch; resolves when the initial list is in the cache and handlers have seen it. */
+  /**
+   * Starts list+watch (idempotent: every call returns the same promise). Resolves when the
+   * initial list is in the cache and every handler registered by then has processed it; rejects
+   * with InformerStoppedError if stop() comes first.
+   */
   start(): Promise<void>;
+  /** Ends list+watch, resync and delivery; an informer cannot be restarted. */
   stop(): void;
 }
 
