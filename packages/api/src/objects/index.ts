@@ -1,2 +1,8 @@
-// CONTRACT (to be implemented): core/v1 and coordination.k8s.io/v1 object types.
-export {};
+export type * from './common.js';
+export type * from './pod.js';
+export type * from './node.js';
+export type * from './namespace.js';
+export type * from './config.js';
+export type * from './service-account.js';
+export type * from './event.js';
+export type * from './lease.js';
