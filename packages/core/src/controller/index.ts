@@ -1,1 +1,4 @@
 export * from './interfaces.js';
+export * from './builder.js';
+export * from './controller.js';
+export * from './manager.js';
