@@ -1,1 +1,2 @@
 export * from './interfaces.js';
+export * from './recorder.js';

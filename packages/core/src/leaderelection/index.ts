@@ -1,0 +1,2 @@
+export * from './lease-lock.js';
+export * from './leader-elector.js';
