@@ -1,0 +1,39 @@
+import { type ConfigMap, defineKind, fieldError, type FieldError, type Secret } from '@keelson/api';
+
+const configKey = /^[-._a-zA-Z0-9]+$/;
+
+/** Keys of ConfigMap/Secret data: kube's IsConfigMapKey. */
+export function validateDataKeys(maps: [string, Record<string, string> | undefined][]): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const [field, data] of maps) {
+    for (const key of Object.keys(data ?? {})) {
+      if (key.length > 253) errs.push(fieldError('FieldValueInvalid', `${field}[${key}]`, `"${key}": must be no more than 253 characters`));
+      if (!configKey.test(key) || key === '.' || key === '..') {
+        errs.push(fieldError('FieldValueInvalid', `${field}[${key}]`, `"${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`));
+      }
+      if (seen.has(key)) errs.push(fieldError('FieldValueInvalid', `${field}[${key}]`, `"${key}": duplicate of key present in ${field === 'data' ? 'binaryData' : 'data'}`));
+      seen.add(key);
+    }
+  }
+  return errs;
+}
+
+function immutableViolation(obj: ConfigMap | Secret, old: ConfigMap | Secret | undefined, kind: string): FieldError[] {
+  if (!old?.immutable) return [];
+  const same = JSON.stringify([obj.data, obj.binaryData ?? null, obj.immutable]) === JSON.stringify([old.data, old.binaryData ?? null, old.immutable]);
+  return same ? [] : [fieldError('FieldValueForbidden', 'data', `field is immutable when \`immutable\` is set (${kind})`)];
+}
+
+export const ConfigMapKind = defineKind<ConfigMap>({
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  singular: 'configmap',
+  shortNames: ['cm'],
+  namespaced: true,
+  validate: (cm, old) => [...validateDataKeys([['data', cm.data], ['binaryData', cm.binaryData]]), ...immutableViolation(cm, old, 'ConfigMap')],
+});
+
+export { immutableViolation };

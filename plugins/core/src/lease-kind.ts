@@ -1,0 +1,14 @@
+import { defineKind, fieldError, type Lease } from '@keelson/api';
+
+export const LeaseKind = defineKind<Lease>({
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  kind: 'Lease',
+  plural: 'leases',
+  singular: 'lease',
+  namespaced: true,
+  validate(l) {
+    const d = l.spec?.leaseDurationSeconds;
+    return d !== undefined && d <= 0 ? [fieldError('FieldValueInvalid', 'spec.leaseDurationSeconds', `${d}: must be greater than 0`)] : [];
+  },
+});

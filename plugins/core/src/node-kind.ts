@@ -1,0 +1,15 @@
+import { defineKind, type Node } from '@keelson/api';
+
+export const NodeKind = defineKind<Node>({
+  group: '',
+  version: 'v1',
+  kind: 'Node',
+  plural: 'nodes',
+  singular: 'node',
+  shortNames: ['no'],
+  namespaced: false,
+  subresources: { status: true },
+  selectableFields: {
+    'spec.unschedulable': (n) => String(n.spec?.unschedulable ?? false),
+  },
+});
