@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -50,7 +51,7 @@ describe.each(packages)('%s', (dir) => {
       expect(pkg.name).toBe(`@keelson/plugin-${folder}`);
       expect(pkg.peerDependencies?.['@keelson/core']).toBeDefined();
       expect(pkg.dependencies?.['@keelson/core']).toBeUndefined();
-      const plugin = (await import(`../${dir}/src/index.ts`)).default;
+      const plugin = (await import(/* @vite-ignore */ pathToFileURL(join(root, dir, 'src/index.ts')).href)).default;
       expect(plugin.name).toBe(folder);
     });
   } else {

@@ -9,3 +9,4 @@ export * from './controller/index.js';
 export * from './plugins/index.js';
 export * from './events/index.js';
 export * from './leaderelection/index.js';
+export * from './cluster.js';

@@ -1,0 +1,2 @@
+export * from './store-conformance.js';
+export * from './test-cluster.js';
