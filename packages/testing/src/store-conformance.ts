@@ -182,6 +182,15 @@ export function describeStoreConformance(
         const first = await store.range({ prefix: p, limit: 10 });
         expect(first.count).toBe(1000);
         expect(first.more).toBe(true);
+        // Counts skip deleted keys, also from a start key, and snapshots keep their own count.
+        const before = await store.currentRevision();
+        for (let i = 0; i < 1000; i += 100) await store.delete(`${p}${String(i).padStart(4, '0')}`);
+        expect((await store.range({ prefix: p, countOnly: true })).count).toBe(990);
+        expect((await store.range({ prefix: p, limit: 5, startAfter: `${p}0499` })).count).toBe(495);
+        expect((await store.range({ prefix: p, countOnly: true, revision: before })).count).toBe(1000);
+        const tail = await store.range({ prefix: p, startAfter: `${p}0989` });
+        expect(tail.items.map((i) => i.value)).toEqual(['990', '991', '992', '993', '994', '995', '996', '997', '998', '999']);
+        expect(tail.more).toBe(false);
       });
 
       it('reads a consistent snapshot at an older revision', async () => {

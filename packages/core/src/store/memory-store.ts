@@ -53,6 +53,8 @@ export class MemoryStore implements Store {
   private compacted = 0;
   private readonly keys = new SortedKeys();
   private readonly versions = new Map<string, Version[]>();
+  /** Keys whose latest version is a tombstone not yet compacted away (still in `keys`). */
+  private readonly dead = new Set<string>();
   /** Events in revision order (one per revision), since the compacted revision. */
   private log: StoreEvent[] = [];
   private readonly watchers = new Set<Watcher>();
@@ -82,10 +84,32 @@ export class MemoryStore implements Store {
     const rev = this.readRevision(opts.revision);
     const items: KeyValue[] = [];
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    const start = opts.startAfter !== undefined && opts.startAfter >= opts.prefix ? opts.startAfter : undefined;
+    const from = start ?? opts.prefix;
+    const exclusive = start !== undefined;
+    if (rev === this.revision) {
+      // At the newest revision the count is positional: O(log n), not a scan of the remainder.
+      const end = opts.prefix + '\uffff';
+      let count = this.keys.countBetween(from, exclusive, end);
+      for (const k of this.dead) if (k.startsWith(opts.prefix) && (exclusive ? k > from : k >= from)) count--;
+      if (opts.countOnly) return { items, revision: rev, more: false, count };
+      let more = false;
+      for (const key of this.keys.from(from, exclusive)) {
+        if (!key.startsWith(opts.prefix)) break;
+        const v = this.visible(key, rev);
+        if (!v) continue;
+        if (items.length >= limit) {
+          more = true;
+          break;
+        }
+        items.push(toKv(key, v));
+      }
+      return { items, revision: rev, more, count };
+    }
+    // A snapshot read walks the range, counting what was visible then.
     let count = 0;
     let more = false;
-    const start = opts.startAfter !== undefined && opts.startAfter >= opts.prefix ? opts.startAfter : undefined;
-    for (const key of this.keys.from(start ?? opts.prefix, start !== undefined)) {
+    for (const key of this.keys.from(from, exclusive)) {
       if (!key.startsWith(opts.prefix)) break;
       const v = this.visible(key, rev);
       if (!v) continue;
@@ -105,6 +129,7 @@ export class MemoryStore implements Store {
     const rev = ++this.revision;
     const v: Version = { value, createRevision: rev, modRevision: rev, version: 1, deleted: false };
     this.append(key, v, history);
+    this.dead.delete(key);
     this.emit({ type: 'put', kv: toKv(key, v) });
     return toKv(key, v);
   }
@@ -133,6 +158,7 @@ export class MemoryStore implements Store {
     const rev = ++this.revision;
     const tomb: Version = { value: latest.value, createRevision: latest.createRevision, modRevision: rev, version: latest.version, deleted: true };
     this.append(key, tomb, history);
+    this.dead.add(key);
     const kv = toKv(key, tomb);
     this.emit({ type: 'delete', kv, prevKv: toKv(key, latest) });
     return kv;
@@ -183,6 +209,7 @@ export class MemoryStore implements Store {
       if (kept.length === 1 && kept[0]!.deleted && kept[0]!.modRevision <= revision) {
         this.versions.delete(key);
         this.keys.delete(key);
+        this.dead.delete(key);
       } else if (kept !== history) {
         this.versions.set(key, kept);
       }

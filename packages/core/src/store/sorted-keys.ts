@@ -28,6 +28,13 @@ export class SortedKeys {
     for (; i < this.keys.length; i++) yield this.keys[i]!;
   }
 
+  /** Number of keys k with from <= k (or from < k when exclusive) and k < end. */
+  countBetween(from: string, exclusive: boolean, end: string): number {
+    let i = this.lowerBound(from);
+    if (exclusive && this.keys[i] === from) i++;
+    return Math.max(0, this.lowerBound(end) - i);
+  }
+
   private lowerBound(key: string): number {
     let lo = 0;
     let hi = this.keys.length;
