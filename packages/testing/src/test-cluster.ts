@@ -12,8 +12,6 @@ export interface TestClusterOptions {
   pluginOptions?: Record<string, Record<string, unknown>>;
   /** Log level (default: KEELSON_LOG_LEVEL, else "warn"). */
   logLevel?: LogLevel;
-  /** Create the namespaces a cluster starts with ("default", "kube-system", ...). Default true. */
-  namespaces?: boolean;
 }
 
 export interface TestCluster extends Cluster {
@@ -26,8 +24,6 @@ export interface TestCluster extends Cluster {
    */
   eventually<T>(check: () => T | Promise<T>, timeoutMs?: number): Promise<T>;
 }
-
-const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
  * An in-process cluster on a memory store and a FakeClock, started and synced: ready for a
@@ -44,11 +40,6 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     pluginOptions: opts.pluginOptions,
     logger: createLogger({ level: opts.logLevel ?? (process.env.KEELSON_LOG_LEVEL as LogLevel | undefined) ?? 'warn', name: 'test' }),
   });
-  if (opts.namespaces !== false && cluster.kinds.find({ apiVersion: 'v1', kind: 'Namespace' })) {
-    for (const name of initialNamespaces) {
-      await cluster.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    }
-  }
   await cluster.start();
   return Object.assign(cluster, {
     clock,
