@@ -74,7 +74,9 @@ function runTests(args) {
   // One closing line in the plain form CI reads: "N passed, N failed".
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
-    const failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    // Failed tests, plus test files that failed to load (they have no test results of their own).
+    const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+    const failed = r.numFailedTests + brokenFiles;
     console.log(`${r.numPassedTests} passed, ${failed} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
   }
   process.exit(status);
