@@ -3,6 +3,7 @@ export * from './keys.js';
 export * from './codec.js';
 export * from './continue-token.js';
 export * from './patch.js';
+export * from './strategic-merge.js';
 export * from './selection.js';
 export * from './resource-store.js';
 export * from './list-watch.js';

@@ -1,6 +1,7 @@
 import { ApiError, badRequest } from '@keelson/api';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { PatchType } from '../client/client.js';
+import { type PatchMetaLookup, knownPatchMeta, strategicMergePatch } from './strategic-merge.js';
 
 /** RFC 7386 JSON merge patch: objects merge recursively, null deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -14,7 +15,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 /** Applies a patch of the given type to a copy of obj. */
-export function applyPatch(obj: unknown, type: PatchType, patch: unknown): unknown {
+export function applyPatch(obj: unknown, type: PatchType, patch: unknown, meta: PatchMetaLookup = knownPatchMeta): unknown {
   const body = typeof patch === 'string' ? parse(patch) : patch;
   switch (type) {
     case 'merge':
@@ -32,12 +33,9 @@ export function applyPatch(obj: unknown, type: PatchType, patch: unknown): unkno
       }
     }
     case 'strategic':
+      return strategicMergePatch(obj, body, meta);
     case 'apply':
-      throw new ApiError(
-        415,
-        'UnsupportedMediaType',
-        `the ${type === 'apply' ? 'server-side apply' : 'strategic merge'} patch type is not supported yet by this build: use a JSON merge patch or a JSON patch`,
-      );
+      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported yet by this build: use kubectl apply without --server-side');
   }
 }
 

@@ -25,6 +25,7 @@ import { decodeObject, encodeObject, specOf, typedCopy } from './codec.js';
 import { objectStoreKey } from './keys.js';
 import { listObjects, watchObjects } from './list-watch.js';
 import { applyPatch } from './patch.js';
+import { type PatchMetaLookup, schemaPatchMeta } from './strategic-merge.js';
 
 export interface WriteCallOptions {
   namespace?: string;
@@ -51,12 +52,14 @@ function randomSuffix(n = 5): string {
  */
 export class ResourceStore {
   readonly resource: { group: string; resource: string };
+  private readonly patchMeta: PatchMetaLookup;
 
   constructor(
     readonly kind: KindDefinition,
     private readonly deps: ResourceStoreDeps,
   ) {
     this.resource = { group: kind.group, resource: kind.plural };
+    this.patchMeta = schemaPatchMeta(kind.schema);
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -149,7 +152,7 @@ export class ResourceStore {
     if (opts.subresource === 'status' && !this.kind.subresources?.status) throw new ApiError(404, 'NotFound', `${this.kind.plural}/status is not served`);
     let pinned: string | undefined;
     return this.guaranteedUpdate<T>(name, opts.namespace, opts.dryRun, undefined, (old) => {
-      const patched = applyPatch(old, type, patch) as T;
+      const patched = applyPatch(old, type, patch, this.patchMeta) as T;
       if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed the object metadata');
       pinned = patched.metadata.resourceVersion !== old.metadata.resourceVersion ? patched.metadata.resourceVersion : undefined;
       if (pinned !== undefined) throw optimisticConflict(this.resource, name);
