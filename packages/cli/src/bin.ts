@@ -6,11 +6,13 @@ const program = new Command('keelson').description('Keelson: a Kubernetes contro
 
 program
   .command('up')
-  .description('start an all-in-one cluster (for now: the in-process cluster, no API server yet)')
+  .description('start an all-in-one cluster: API server on 127.0.0.1, store, controllers; writes a kubeconfig')
+  .option('-p, --port <port>', 'API server port (0 = any free port)', (v) => Number(v), 6443)
+  .option('--kubeconfig <file>', 'where to write the kubeconfig (default ~/.keelson/kubeconfig)')
   .option('-c, --config <file>', 'keelson.yaml listing plugins and their options')
   .option('--store <url>', 'storage backend URL', undefined)
   .option('--log-level <level>', 'debug | info | warn | error', 'info')
-  .action(async (opts: { config?: string; store?: string; logLevel: 'debug' | 'info' | 'warn' | 'error' }) => {
+  .action(async (opts: { config?: string; store?: string; logLevel: 'debug' | 'info' | 'warn' | 'error'; port: number; kubeconfig?: string }) => {
     const cluster = await up(opts);
     let stopping = false;
     const shutdown = async (signal: string) => {

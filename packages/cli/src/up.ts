@@ -1,4 +1,6 @@
-import { dirname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { type ApiServer, createApiServer, writeKubeconfig } from '@keelson/apiserver';
 import { createCluster, createLogger, type Cluster, type LogLevel } from '@keelson/core';
 import { loadConfig } from './config.js';
 import { importPlugin } from './plugin-resolver.js';
@@ -8,6 +10,11 @@ export interface UpOptions {
   config?: string;
   store?: string;
   logLevel?: LogLevel;
+  /** API server port on 127.0.0.1 (default 6443; 0 = ephemeral). */
+  port?: number;
+  host?: string;
+  /** Where to write the kubeconfig (default ~/.keelson/kubeconfig). */
+  kubeconfig?: string;
   /** Where progress lines go (stderr by default). */
   out?: (line: string) => void;
 }
@@ -16,7 +23,15 @@ export interface UpOptions {
  * Assembles and starts a cluster from the config's plugin list. Until the API server lands this
  * is the in-process cluster: store, registry, informers and every plugin's controllers.
  */
-export async function up(opts: UpOptions = {}): Promise<Cluster> {
+export interface RunningCluster {
+  cluster: Cluster;
+  api: ApiServer;
+  url: string;
+  kubeconfig: string;
+  stop(): Promise<void>;
+}
+
+export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
   const out = opts.out ?? ((line: string) => process.stderr.write(line + '\n'));
   const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -41,8 +56,22 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
     }),
   );
   await step('controllers started', () => cluster.start());
-  out(`keelson is up: ${cluster.kinds.list().length} kinds, ${cluster.controllerNames().length} controllers, store ${store.name}`);
-  return cluster;
+  const api = createApiServer({ cluster });
+  const { url } = await step('API server listening', () => api.listen(opts.port ?? 6443, opts.host ?? '127.0.0.1'));
+  const kubeconfig = resolve(opts.kubeconfig ?? join(homedir(), '.keelson', 'kubeconfig'));
+  await step(`kubeconfig ${kubeconfig}`, () => writeKubeconfig(kubeconfig, url));
+  out(`keelson is up at ${url}: ${cluster.kinds.list().length} kinds, ${cluster.controllerNames().length} controllers, store ${store.name}`);
+  out(`export KUBECONFIG=${kubeconfig}`);
+  return {
+    cluster,
+    api,
+    url,
+    kubeconfig,
+    async stop() {
+      await api.close();
+      await cluster.stop();
+    },
+  };
 }
 
 

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { decodeProtobuf, protobufMagic } from './protobuf.js';
+import { parseResourcePath } from './request-info.js';
+import { humanDuration } from './table.js';
+
+describe('request paths', () => {
+  it.each([
+    ['/api/v1/pods', { group: '', version: 'v1', resource: 'pods' }],
+    ['/api/v1/namespaces/default/pods/web/status', { group: '', version: 'v1', namespace: 'default', resource: 'pods', name: 'web', subresource: 'status' }],
+    ['/api/v1/namespaces', { group: '', version: 'v1', resource: 'namespaces' }],
+    ['/api/v1/namespaces/demo', { group: '', version: 'v1', resource: 'namespaces', name: 'demo' }],
+    ['/apis/apps/v1/namespaces/ns/deployments/web/scale', { group: 'apps', version: 'v1', namespace: 'ns', resource: 'deployments', name: 'web', subresource: 'scale' }],
+    ['/apis/coordination.k8s.io/v1/leases', { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' }],
+  ])('%s', (path, want) => {
+    expect(parseResourcePath(path)).toEqual({ namespace: undefined, name: undefined, subresource: undefined, ...want });
+  });
+  it('rejects what is not a resource path', () => {
+    expect(parseResourcePath('/api')).toBeUndefined();
+    expect(parseResourcePath('/apis/apps')).toBeUndefined();
+    expect(parseResourcePath('/api/v1/namespaces/a/pods/b/status/extra')).toBeUndefined();
+  });
+});
+
+/** Minimal protobuf writer for the test: length-delimited fields. */
+function ld(no: number, payload: Buffer | string): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  return Buffer.concat([Buffer.from([(no << 3) | 2, body.length]), body]);
+}
+
+describe('protobuf envelope', () => {
+  it('decodes what kubectl create namespace sends', () => {
+    const meta = Buffer.concat([ld(1, 'demo'), ld(2, ''), ld(11, Buffer.concat([ld(1, 'team'), ld(2, 'a')]))]);
+    const ns = ld(1, meta);
+    const unknown = Buffer.concat([ld(1, Buffer.concat([ld(1, 'v1'), ld(2, 'Namespace')])), ld(2, ns)]);
+    expect(decodeProtobuf(Buffer.concat([protobufMagic, unknown]))).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo', labels: { team: 'a' } } });
+  });
+  it('decodes ConfigMap data and refuses other kinds with 415', () => {
+    const cm = Buffer.concat([ld(1, ld(1, 'c')), ld(2, Buffer.concat([ld(1, 'k'), ld(2, 'v')]))]);
+    const env = (kind: string, raw: Buffer) => Buffer.concat([protobufMagic, ld(1, Buffer.concat([ld(1, 'v1'), ld(2, kind)])), ld(2, raw)]);
+    expect(decodeProtobuf(env('ConfigMap', cm))).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } });
+    expect(() => decodeProtobuf(env('Pod', cm))).toThrow(/send JSON/);
+    expect(() => decodeProtobuf(Buffer.from('{}'))).toThrow(/envelope/);
+  });
+});
+
+describe('ages', () => {
+  it.each([
+    [5_000, '5s'], [119_000, '119s'], [150_000, '2m30s'], [600_000, '10m'], [3 * 3600_000, '3h'], [3 * 3600_000 + 12 * 60_000, '3h12m'],
+    [10 * 3600_000, '10h'], [3 * 86400_000, '3d'], [3 * 86400_000 + 5 * 3600_000, '3d5h'], [30 * 86400_000, '30d'], [-1, '<invalid>'],
+  ])('%d ms → %s', (ms, want) => {
+    expect(humanDuration(ms)).toBe(want);
+  });
+});

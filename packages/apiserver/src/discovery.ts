@@ -1,0 +1,47 @@
+import type { KindDefinition } from '@keelson/api';
+import type { KindRegistry } from '@keelson/core';
+
+const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** The resources of one group/version (metav1.APIResourceList), with their subresources. */
+export function apiResourceList(kinds: KindRegistry, group: string, version: string) {
+  const defs = kinds.groups().get(group)?.get(version) ?? [];
+  const resources = defs.flatMap((d: KindDefinition) => {
+    const base = {
+      name: d.plural,
+      singularName: d.singular ?? d.kind.toLowerCase(),
+      namespaced: d.namespaced,
+      kind: d.kind,
+      verbs: d.verbs ?? allVerbs,
+      ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
+      ...(d.categories?.length ? { categories: d.categories } : {}),
+    };
+    const subs = [];
+    if (d.subresources?.status) subs.push({ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
+    return [base, ...subs];
+  });
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}
+
+/** GET /api. */
+export function apiVersions(serverAddress: string) {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+function groupEntry(name: string, versions: string[]) {
+  const vs = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions: vs, preferredVersion: vs[0]! };
+}
+
+/** GET /apis: every named group. */
+export function apiGroupList(kinds: KindRegistry) {
+  const groups = [...kinds.groups()].filter(([g]) => g !== '').map(([g, versions]) => groupEntry(g, [...versions.keys()]));
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+/** GET /apis/<group>. */
+export function apiGroup(kinds: KindRegistry, group: string) {
+  const versions = kinds.groups().get(group);
+  if (!versions || group === '') return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, [...versions.keys()]) };
+}

@@ -1,0 +1,98 @@
+import { ApiError, type KubeObject, type ObjectMeta } from '@keelson/api';
+
+/**
+ * Decoding of the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) for the few kinds
+ * kubectl creates with a protobuf body (`kubectl create namespace|configmap|secret`). Anything
+ * else in protobuf is answered with 415, and kubectl falls back to JSON for every other request.
+ */
+export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+type Field = { no: number; wire: number; value: bigint | Buffer };
+
+function readVarint(buf: Buffer, pos: { i: number }): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (pos.i >= buf.length) throw new Error('truncated varint');
+    const b = buf[pos.i++]!;
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return result;
+    shift += 7n;
+  }
+}
+
+function fields(buf: Buffer): Field[] {
+  const out: Field[] = [];
+  const pos = { i: 0 };
+  while (pos.i < buf.length) {
+    const tag = Number(readVarint(buf, pos));
+    const no = tag >> 3;
+    const wire = tag & 7;
+    if (wire === 0) out.push({ no, wire, value: readVarint(buf, pos) });
+    else if (wire === 2) {
+      const len = Number(readVarint(buf, pos));
+      out.push({ no, wire, value: buf.subarray(pos.i, pos.i + len) });
+      pos.i += len;
+    } else if (wire === 1) pos.i += 8;
+    else if (wire === 5) pos.i += 4;
+    else throw new Error(`unsupported wire type ${wire}`);
+  }
+  return out;
+}
+
+const str = (f: Field) => (f.value as Buffer).toString('utf8');
+
+function mapEntry(f: Field, bytes = false): [string, string] {
+  let k = '';
+  let v = '';
+  for (const e of fields(f.value as Buffer)) {
+    if (e.no === 1) k = str(e);
+    if (e.no === 2) v = bytes ? (e.value as Buffer).toString('base64') : str(e);
+  }
+  return [k, v];
+}
+
+function objectMeta(buf: Buffer): ObjectMeta {
+  const m: ObjectMeta = {};
+  for (const f of fields(buf)) {
+    // gogo-protobuf writes empty strings too; an empty field is an absent one.
+    if (f.wire === 2 && (f.value as Buffer).length === 0) continue;
+    switch (f.no) {
+      case 1: m.name = str(f); break;
+      case 2: m.generateName = str(f); break;
+      case 3: m.namespace = str(f); break;
+      case 11: (m.labels ??= {})[mapEntry(f)[0]] = mapEntry(f)[1]; break;
+      case 12: (m.annotations ??= {})[mapEntry(f)[0]] = mapEntry(f)[1]; break;
+      case 14: (m.finalizers ??= []).push(str(f)); break;
+      default: break; // server-owned fields (uid, resourceVersion, timestamps) are ignored on create
+    }
+  }
+  return m;
+}
+
+/** Decodes a protobuf request body into the JSON object it stands for. */
+export function decodeProtobuf(body: Buffer): KubeObject {
+  if (!body.subarray(0, 4).equals(protobufMagic)) throw new ApiError(415, 'UnsupportedMediaType', 'protobuf body without the k8s envelope');
+  let apiVersion = '';
+  let kind = '';
+  let raw: Buffer | undefined;
+  for (const f of fields(body.subarray(4))) {
+    if (f.no === 1) for (const t of fields(f.value as Buffer)) (t.no === 1 ? (apiVersion = str(t)) : t.no === 2 ? (kind = str(t)) : undefined);
+    if (f.no === 2) raw = f.value as Buffer;
+  }
+  if (!raw) throw new ApiError(400, 'BadRequest', 'protobuf envelope has no object');
+  const obj: KubeObject = { apiVersion, kind, metadata: {} };
+  const top = fields(raw);
+  const supported = apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret'].includes(kind);
+  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap and Secret only, not ${apiVersion} ${kind}; send JSON`);
+  for (const f of top) {
+    if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
+    else if (kind === 'ConfigMap' && f.no === 2) ((obj.data ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
+    else if (kind === 'ConfigMap' && f.no === 3) ((obj.binaryData ??= {}) as Record<string, string>)[mapEntry(f, true)[0]] = mapEntry(f, true)[1];
+    else if (kind === 'Secret' && f.no === 2) ((obj.data ??= {}) as Record<string, string>)[mapEntry(f, true)[0]] = mapEntry(f, true)[1];
+    else if (kind === 'Secret' && f.no === 3) obj.type = str(f);
+    else if (kind === 'Secret' && f.no === 4) ((obj.stringData ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
+    else if ((kind === 'ConfigMap' && f.no === 4) || (kind === 'Secret' && f.no === 5)) obj.immutable = f.value === 1n;
+  }
+  return obj;
+}

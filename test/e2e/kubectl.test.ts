@@ -1,0 +1,114 @@
+/**
+ * Real kubectl (v1.32, /usr/bin/kubectl) against a real keelson API server on 127.0.0.1 with an
+ * ephemeral port: the subset of issue 3 built so far (discovery, CRUD, Tables, watch, apply, edit).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type RunningCluster, up } from 'keelson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'keelson-e2e-'));
+let cluster: RunningCluster;
+
+async function kubectl(...args: string[]): Promise<string> {
+  const { stdout } = await exec('kubectl', args, { env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, timeout: 20_000 });
+  return stdout;
+}
+
+async function kubectlFails(...args: string[]): Promise<string> {
+  try {
+    await kubectl(...args);
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr);
+  }
+  throw new Error(`kubectl ${args.join(' ')} succeeded`);
+}
+
+beforeAll(async () => {
+  cluster = await up({ port: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kubectl against keelson', () => {
+  it('reports server version 1.32 and lists the API resources', async () => {
+    expect(await kubectl('version', '-o', 'json')).toMatch(/"minor": "32"/);
+    const resources = await kubectl('api-resources');
+    expect(resources).toMatch(/^pods +po +v1 +true +Pod$/m);
+    expect(resources).toMatch(/^namespaces +ns +v1 +false +Namespace$/m);
+    expect(resources).toMatch(/^leases +coordination.k8s.io\/v1 +true +Lease$/m);
+  });
+
+  it('creates a namespace (protobuf body) and gets namespaces as a table', async () => {
+    expect(await kubectl('create', 'ns', 'e2e')).toBe('namespace/e2e created\n');
+    const out = await kubectl('get', 'ns');
+    expect(out).toMatch(/^NAME +AGE$/m);
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'e2e']) expect(out).toMatch(new RegExp(`^${ns} +\\d+s$`, 'm'));
+  });
+
+  it('creates from a file, prints yaml, json, jsonpath, labels, -A, and NotFound errors', async () => {
+    const file = join(dir, 'cm.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels: {app: web}\ndata:\n  color: blue\n');
+    expect(await kubectl('create', '-f', file, '-n', 'e2e')).toBe('configmap/settings created\n');
+    const yaml = await kubectl('get', 'cm', 'settings', '-n', 'e2e', '-o', 'yaml');
+    expect(yaml).toMatch(/^kind: ConfigMap$/m);
+    expect(yaml).toMatch(/^  uid: [0-9a-f-]{36}$/m);
+    expect(JSON.parse(await kubectl('get', 'cm', 'settings', '-n', 'e2e', '-o', 'json')).data).toEqual({ color: 'blue' });
+    expect(await kubectl('get', 'cm', '-n', 'e2e', '-o', 'jsonpath={.items[*].metadata.name}')).toBe('settings');
+    expect(await kubectl('get', 'cm', '-n', 'e2e', '--show-labels')).toMatch(/^settings +\d+s +app=web$/m);
+    expect(await kubectl('get', 'cm', '-A')).toMatch(/^e2e +settings +\d+s$/m);
+    expect(await kubectl('get', 'cm', '-n', 'e2e', '-l', 'app=other')).toBe('');
+    expect(await kubectlFails('get', 'pod', 'nosuchpod', '-n', 'e2e')).toMatch(/Error from server \(NotFound\): pods "nosuchpod" not found/);
+  });
+
+  it('labels, annotates, applies (created, unchanged, configured) and edits', async () => {
+    expect(await kubectl('label', 'cm', 'settings', 'tier=edge', '-n', 'e2e')).toBe('configmap/settings labeled\n');
+    expect(await kubectl('annotate', 'cm', 'settings', 'note=hi', '-n', 'e2e')).toBe('configmap/settings annotated\n');
+    expect(await kubectl('get', 'cm', 'settings', '-n', 'e2e', '-o', 'jsonpath={.metadata.labels.tier} {.metadata.annotations.note}')).toBe('edge hi');
+    const file = join(dir, 'applied.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: "1"\n  b: "2"\n');
+    expect(await kubectl('apply', '-f', file, '-n', 'e2e')).toBe('configmap/applied created\n');
+    expect(await kubectl('apply', '-f', file, '-n', 'e2e')).toBe('configmap/applied unchanged\n');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: "1"\n  c: "3"\n');
+    expect(await kubectl('apply', '-f', file, '-n', 'e2e')).toBe('configmap/applied configured\n');
+    expect(JSON.parse(await kubectl('get', 'cm', 'applied', '-n', 'e2e', '-o', 'json')).data).toEqual({ a: '1', c: '3' });
+    const editor = join(dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i \'s/^  a: "1"$/  a: "edited"/\' "$1"\n');
+    chmodSync(editor, 0o755);
+    const { stdout } = await exec('kubectl', ['edit', 'cm', 'applied', '-n', 'e2e'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfig, EDITOR: editor }, timeout: 20_000 });
+    expect(stdout).toBe('configmap/applied edited\n');
+    expect(await kubectl('get', 'cm', 'applied', '-n', 'e2e', '-o', 'jsonpath={.data.a}')).toBe('edited');
+  });
+
+  it('get -w delivers a change within a second', async () => {
+    const watcher = spawn('kubectl', ['get', 'cm', 'settings', '-n', 'e2e', '-w', '--no-headers'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfig } });
+    let out = '';
+    watcher.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!out.includes('settings') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const before = out.split('\n').filter(Boolean).length;
+      const changed = Date.now();
+      await kubectl('label', 'cm', 'settings', 'watched=yes', '-n', 'e2e');
+      while (out.split('\n').filter(Boolean).length <= before && Date.now() - changed < 1000) await new Promise((r) => setTimeout(r, 20));
+      expect(out.split('\n').filter(Boolean).length).toBeGreaterThan(before);
+      expect(Date.now() - changed).toBeLessThan(1000);
+    } finally {
+      watcher.kill();
+    }
+  });
+
+  it('deletes, and kubectl -v=6 shows no errors or fallbacks', async () => {
+    expect(await kubectl('delete', 'cm', 'applied', '-n', 'e2e')).toBe('configmap "applied" deleted\n');
+    expect(await kubectlFails('get', 'cm', 'applied', '-n', 'e2e')).toMatch(/NotFound/);
+    const { stderr } = await exec('kubectl', ['get', 'cm', '-n', 'e2e', '-v=6'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfig } });
+    expect(stderr).not.toMatch(/memcache|couldn't get|failed|error/i);
+  });
+});
