@@ -79,6 +79,13 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   prepareForCreate?(obj: T): void;
   /** Adjust an update before it is stored (e.g. keep fields that cannot change). */
   prepareForUpdate?(obj: T, old: T): void;
+  /**
+   * Finalizers the kind keeps outside metadata.finalizers (a Namespace's spec.finalizers): a
+   * delete waits for these too, and the object goes once both lists are empty.
+   */
+  extraFinalizers?(obj: T): string[];
+  /** Called on the stored copy when a delete has to wait for finalizers (e.g. set phase Terminating). */
+  beginDeletion?(obj: T): void;
   printerColumns?: PrinterColumn<T>[];
   /** Extra field selectors beyond metadata.name / metadata.namespace: "spec.nodeName" → value. */
   selectableFields?: Record<string, (obj: T) => string | undefined>;

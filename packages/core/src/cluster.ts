@@ -9,7 +9,7 @@ import { createSharedInformerFactory } from './informers/factory.js';
 import { type Logger, createLogger } from './log.js';
 import { Manager, type LeaderElector } from './controller/manager.js';
 import { loadPlugins, type LoadedPlugins } from './plugins/loader.js';
-import { ClientToken, ClockToken, EventRecorderToken, InformersToken, LoggerToken, StoreToken } from './plugins/tokens.js';
+import { ClientToken, ClockToken, EventRecorderToken, InformersToken, KindRegistryToken, LoggerToken, RegistryToken, StoreToken } from './plugins/tokens.js';
 import { KindRegistry } from './registry/kind-registry.js';
 import { Registry } from './registry/registry.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -79,10 +79,12 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
   container.provide(ClientToken, client);
   container.provide(InformersToken, informers);
   container.provide(EventRecorderToken, recorder);
+  container.provide(KindRegistryToken, kinds);
+  container.provide(RegistryToken, registry);
 
   await plugins.setupAll();
 
-  const manager = new Manager({ client, informers, recorder, clock, log: log.child('manager'), leaderElector: opts.leaderElector });
+  const manager = new Manager({ client, informers, recorder, clock, log: log.child('manager'), leaderElector: opts.leaderElector, services: container });
   const controllers = plugins.contributions('controllers');
   for (const def of controllers) manager.addController(def);
   for (const runnable of plugins.contributions('runnables')) manager.add(runnable);

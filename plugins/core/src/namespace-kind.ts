@@ -18,7 +18,16 @@ export const NamespaceKind = defineKind<Namespace>({
     ns.status = { phase: 'Active' };
   },
   prepareForUpdate(ns, old) {
-    ns.spec = old.spec;
+    // spec.finalizers only shrink, and only while the namespace is being deleted (the finalize step).
+    const keep = old.spec?.finalizers ?? [];
+    const asked = ns.spec?.finalizers ?? [];
+    const finalizing = !!old.metadata.deletionTimestamp && asked.every((f) => keep.includes(f));
+    ns.spec = finalizing ? { ...old.spec, finalizers: asked } : old.spec;
+    if (old.metadata.deletionTimestamp) ns.status = { ...ns.status, phase: 'Terminating' };
+  },
+  extraFinalizers: (ns) => ns.spec?.finalizers ?? [],
+  beginDeletion(ns) {
+    ns.status = { ...ns.status, phase: 'Terminating' };
   },
   validate(ns) {
     return isDNS1123Label(ns.metadata.name ?? '').map((m) => fieldError('FieldValueInvalid', 'metadata.name', `"${ns.metadata.name}": ${m}`));

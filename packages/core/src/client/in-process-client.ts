@@ -24,7 +24,9 @@ function kindOf(obj: KubeObject, explicit?: KindRef): KindRef {
  * semantics the HTTP API server uses; objects are copies, never shared.
  */
 export class InProcessClient implements Client {
-  constructor(readonly registry: Registry) {}
+  constructor(readonly registry: Registry) {
+    registry.admissionClient ??= this;
+  }
 
   get<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts: GetOptions = {}): Promise<T> {
     return this.registry.resourceStore(kind).get<T>(name, opts.namespace);

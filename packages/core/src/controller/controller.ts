@@ -67,6 +67,7 @@ export class RunningController {
       clock: this.ctx.clock,
       log,
       signal: this.abort.signal,
+      get: (token) => this.ctx.get(token),
     };
     for (let i = 0; i < this.def.concurrency; i++) this.workers.push(this.work(rctx));
   }

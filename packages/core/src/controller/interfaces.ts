@@ -1,4 +1,4 @@
-import type { KindRef, KubeObject } from '@keelson/api';
+import type { KindRef, KubeObject, ServiceToken } from '@keelson/api';
 import type { Client } from '../client/client.js';
 import type { Clock } from '../clock/clock.js';
 import type { EventRecorder } from '../events/interfaces.js';
@@ -27,6 +27,8 @@ export interface ReconcileContext {
   readonly log: Logger;
   /** Aborted when the controller stops. */
   readonly signal: AbortSignal;
+  /** A cluster service by token (core services and those plugins provide). */
+  get<T>(token: ServiceToken<T>): T;
 }
 
 export type Reconciler = (ctx: ReconcileContext, req: Request) => Promise<Result | void> | Result | void;
@@ -58,4 +60,6 @@ export interface RunContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly signal: AbortSignal;
+  /** A cluster service by token (core services and those plugins provide). */
+  get<T>(token: ServiceToken<T>): T;
 }

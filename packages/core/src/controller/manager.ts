@@ -1,3 +1,4 @@
+import type { ServiceToken } from '@keelson/api';
 import type { Client } from '../client/client.js';
 import type { Clock } from '../clock/clock.js';
 import type { EventRecorder } from '../events/interfaces.js';
@@ -23,6 +24,8 @@ export interface ManagerOptions {
   clock: Clock;
   log: Logger;
   leaderElector?: LeaderElector;
+  /** Service lookup handed to controllers and runnables (the plugin container). */
+  services?: { get<T>(token: ServiceToken<T>): T };
 }
 
 export class ManagerStateError extends Error {
@@ -131,8 +134,19 @@ export class Manager {
   }
 
   private context(signal: AbortSignal): RunContext {
-    const { client, informers, recorder, clock, log } = this.opts;
-    return { client, informers, recorder, clock, log, signal };
+    const { client, informers, recorder, clock, log, services } = this.opts;
+    return {
+      client,
+      informers,
+      recorder,
+      clock,
+      log,
+      signal,
+      get: <T>(token: ServiceToken<T>): T => {
+        if (!services) throw new Error(`no service container: cannot look up "${token.description}"`);
+        return services.get(token);
+      },
+    };
   }
 
   private async run(r: Runnable, ctx: RunContext): Promise<void> {

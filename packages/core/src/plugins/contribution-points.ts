@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindDefinition, KubeObject, PluginContext } from '@keelson/api';
+import type { Client } from '../client/client.js';
 import type { Runnable } from '../controller/interfaces.js';
 import type { ControllerDefinition } from '../controller/builder.js';
 import type { Store } from '../store/store.js';
@@ -16,6 +17,8 @@ export interface AdmissionRequest {
   object: KubeObject;
   oldObject?: KubeObject;
   dryRun: boolean;
+  /** The cluster's client, for admission that must read other objects (e.g. the namespace). */
+  client: Client;
 }
 
 /** Admission: mutate then validate every write, as kube-apiserver's admission chain. */

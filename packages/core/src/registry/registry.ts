@@ -1,4 +1,5 @@
 import type { KindRef } from '@keelson/api';
+import type { Client } from '../client/client.js';
 import type { Clock } from '../clock/clock.js';
 import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import type { Store } from '../store/store.js';
@@ -19,6 +20,8 @@ export class Registry {
   readonly clock: Clock;
   private readonly admission: readonly AdmissionPlugin[];
   private readonly stores = new Map<object, ResourceStore>();
+  /** The client admission plugins read through (set by whoever builds the client over this registry). */
+  admissionClient?: Client;
 
   constructor(opts: RegistryOptions) {
     this.store = opts.store;
@@ -32,7 +35,7 @@ export class Registry {
     const kind = this.kinds.get(ref);
     let rs = this.stores.get(kind);
     if (!rs) {
-      rs = new ResourceStore(kind, { store: this.store, clock: this.clock, admission: this.admission });
+      rs = new ResourceStore(kind, { store: this.store, clock: this.clock, admission: this.admission, client: () => this.admissionClient });
       this.stores.set(kind, rs);
     }
     return rs;

@@ -17,7 +17,7 @@ import {
   validateLabels,
   validateObjectMetaName,
 } from '@keelson/api';
-import type { ListOptions, PatchType, WatchHandle, WatchHandler, WatchOptions } from '../client/client.js';
+import type { Client, ListOptions, PatchType, WatchHandle, WatchHandler, WatchOptions } from '../client/client.js';
 import { type Clock, rfc3339 } from '../clock/clock.js';
 import type { AdmissionPlugin, AdmissionRequest } from '../plugins/contribution-points.js';
 import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, type Store } from '../store/store.js';
@@ -36,6 +36,8 @@ export interface ResourceStoreDeps {
   store: Store;
   clock: Clock;
   admission: readonly AdmissionPlugin[];
+  /** The client handed to admission plugins. */
+  client?: () => Client | undefined;
 }
 
 const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
@@ -226,7 +228,7 @@ export class ResourceStore {
       if (encodeObject(next) === encodeObject(old)) return old;
       if (dryRun) return next;
       try {
-        if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length)) {
+        if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !this.kind.extraFinalizers?.(next).length) {
           // The last finalizer is gone from an object being deleted: delete it now.
           const gone = await this.deps.store.delete(key, kv.modRevision);
           const out = JSON.parse(JSON.stringify(next)) as T;
@@ -278,12 +280,13 @@ export class ResourceStore {
         const i = finalizers.indexOf('orphan');
         if (i >= 0) finalizers.splice(i, 1);
       }
-      if (finalizers.length > 0) {
+      if (finalizers.length > 0 || (this.kind.extraFinalizers?.(obj).length ?? 0) > 0) {
         if (obj.metadata.deletionTimestamp && JSON.stringify(finalizers) === JSON.stringify(obj.metadata.finalizers ?? [])) return obj;
         const next = JSON.parse(JSON.stringify(obj)) as T;
-        next.metadata.finalizers = finalizers;
+        if (finalizers.length) next.metadata.finalizers = finalizers;
         next.metadata.deletionTimestamp ??= rfc3339(this.deps.clock.now());
         next.metadata.deletionGracePeriodSeconds ??= 0;
+        this.kind.beginDeletion?.(next);
         if (dryRun) return next;
         try {
           return decodeObject<T>(await this.deps.store.update(key, encodeObject(next), kv.modRevision));
@@ -345,6 +348,9 @@ export class ResourceStore {
     subresource?: string,
   ): Promise<void> {
     const resource = `${this.kind.group}/${this.kind.plural}`;
+    if (this.deps.admission.length === 0) return;
+    const client = this.deps.client?.();
+    if (!client) throw new Error('admission needs a client: set registry.admissionClient');
     for (const plugin of this.deps.admission) {
       const fn = phase === 'mutate' ? plugin.mutate : plugin.validate;
       if (!fn) continue;
@@ -359,6 +365,7 @@ export class ResourceStore {
         object,
         oldObject,
         dryRun: !!dryRun,
+        client,
       });
     }
   }
