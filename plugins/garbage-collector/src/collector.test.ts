@@ -1,0 +1,66 @@
+import type { ConfigMap, KubeObject } from '@keelson/api';
+import { type Cluster, createCluster, FakeClock, silentLogger } from '@keelson/core';
+import corePlugin, { ConfigMapKind } from '@keelson/plugin-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import gcPlugin from './index.js';
+
+const until = async (check: () => Promise<boolean>, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('garbage collector', () => {
+  let cluster: Cluster;
+  const cms = () => cluster.client.resource<ConfigMap>(ConfigMapKind, 'default');
+  const gone = (name: string) => cms().get(name).then(() => false, (e: { code?: number }) => e.code === 404);
+  const cm = (name: string, owners: KubeObject[] = [], block = false): ConfigMap => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, ownerReferences: owners.map((o) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: o.metadata.name!, uid: o.metadata.uid!, controller: true, blockOwnerDeletion: block })) },
+  });
+
+  beforeEach(async () => {
+    cluster = await createCluster({ plugins: [corePlugin, gcPlugin], clock: new FakeClock(), logger: silentLogger });
+    await cluster.start();
+  });
+  afterEach(() => cluster.stop());
+
+  it('background: deletes dependents once their owner is gone, transitively', async () => {
+    const owner = await cms().create(cm('owner'));
+    const child = await cms().create(cm('child', [owner]));
+    await cms().create(cm('grandchild', [child]));
+    await cms().create(cm('bystander'));
+    await cms().delete('owner');
+    await until(async () => (await gone('child')) && (await gone('grandchild')));
+    expect(await gone('bystander')).toBe(false);
+  });
+
+  it('keeps a dependent that still has a live owner, dropping only the dangling reference', async () => {
+    const a = await cms().create(cm('a'));
+    const b = await cms().create(cm('b'));
+    await cms().create({ ...cm('shared', [a]), metadata: { name: 'shared', ownerReferences: [...cm('x', [a]).metadata.ownerReferences!, { ...cm('y', [b]).metadata.ownerReferences![0]!, controller: false }] } });
+    await cms().delete('a');
+    await until(async () => (await cms().get('shared')).metadata.ownerReferences?.length === 1);
+    expect((await cms().get('shared')).metadata.ownerReferences![0]!.name).toBe('b');
+  });
+
+  it('orphan: removes the owner references, then the owner', async () => {
+    const owner = await cms().create(cm('owner'));
+    await cms().create(cm('child', [owner]));
+    await cms().delete('owner', { propagationPolicy: 'Orphan' });
+    await until(() => gone('owner'));
+    const child = await cms().get('child');
+    expect(child.metadata.ownerReferences).toBeUndefined();
+  });
+
+  it('foreground: deletes blocking dependents first, then the owner', async () => {
+    const owner = await cms().create(cm('owner'));
+    await cms().create(cm('child', [owner], true));
+    const pending = (await cms().delete('owner', { propagationPolicy: 'Foreground' })) as ConfigMap;
+    expect(pending.metadata.finalizers).toEqual(['foregroundDeletion']);
+    await until(async () => (await gone('child')) && (await gone('owner')));
+  });
+});
