@@ -105,6 +105,17 @@ describe('kubectl against keelson', () => {
     }
   });
 
+  it('delete ns waits for the namespace and its contents to go, and returns', async () => {
+    await kubectl('create', 'ns', 'doomed');
+    await kubectl('create', 'configmap', 'inside', '--from-literal=a=1', '-n', 'doomed');
+    const started = Date.now();
+    expect(await kubectl('delete', 'ns', 'doomed')).toBe('namespace "doomed" deleted\n');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await kubectlFails('get', 'ns', 'doomed')).toMatch(/NotFound/);
+    expect(await kubectlFails('create', 'configmap', 'x', '-n', 'doomed')).toMatch(/namespaces "doomed" not found/);
+    expect(await kubectlFails('delete', 'ns', 'default')).toMatch(/this namespace may not be deleted/);
+  });
+
   it('deletes, and kubectl -v=6 shows no errors or fallbacks', async () => {
     expect(await kubectl('delete', 'cm', 'applied', '-n', 'e2e')).toBe('configmap "applied" deleted\n');
     expect(await kubectlFails('get', 'cm', 'applied', '-n', 'e2e')).toMatch(/NotFound/);
