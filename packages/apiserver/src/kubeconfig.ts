@@ -1,7 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** A kubeconfig for the local cluster (plain HTTP on loopback, no credentials). */
+/**
+ * A kubeconfig for the local cluster: plain HTTP on loopback, no credentials. It says
+ * insecure-skip-tls-verify because @kubernetes/client-node refuses http:// servers otherwise
+ * (TLS serving is not built yet).
+ */
 export function kubeconfigYaml(serverUrl: string, name = 'keelson'): string {
   return [
     'apiVersion: v1',
@@ -10,6 +14,7 @@ export function kubeconfigYaml(serverUrl: string, name = 'keelson'): string {
     `- name: ${name}`,
     '  cluster:',
     `    server: ${serverUrl}`,
+    '    insecure-skip-tls-verify: true',
     'contexts:',
     `- name: ${name}`,
     '  context:',
