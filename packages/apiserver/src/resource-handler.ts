@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, type DeleteOptions, type KindDefinition, type KubeObject, methodNotAllowed } from '@keelson/api';
-import type { Cluster, PatchType, WatchEvent } from '@keelson/core';
+import { type Cluster, getScale, type PatchType, patchScale, type Scale, updateScale, type WatchEvent } from '@keelson/core';
 import { negotiate, readBody } from './negotiation.js';
 import { decodeProtobuf } from './protobuf.js';
 import type { RequestInfo } from './request-info.js';
@@ -39,9 +39,21 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
   const dryRun = q.getAll('dryRun').includes('All');
   if (kind.namespaced && info.name && !info.namespace) throw notFoundPath();
   if (!kind.namespaced && info.namespace) throw notFoundPath();
-  if (info.subresource && !(info.subresource === 'status' && kind.subresources?.status)) throw notFoundPath();
+  const scale = info.subresource === 'scale' && !!kind.subresources?.scale;
+  if (info.subresource && !scale && !(info.subresource === 'status' && kind.subresources?.status)) throw notFoundPath();
   const ns = info.namespace;
   const now = cluster.clock.now();
+  if (scale) {
+    if (!info.name) throw notFoundPath();
+    if (method === 'GET') return sendJson(res, 200, await getScale(rs, info.name, ns));
+    if (method === 'PUT') return sendJson(res, 200, await updateScale(rs, info.name, (await jsonBody(req)) as Scale, { namespace: ns, dryRun }));
+    if (method === 'PATCH') {
+      const type = patchTypes[String(req.headers['content-type'] ?? '').split(';')[0]!.trim()];
+      if (!type) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchTypes).join(', ')}`);
+      return sendJson(res, 200, await patchScale(rs, info.name, type, (await readBody(req)).toString('utf8'), { namespace: ns, dryRun }));
+    }
+    throw methodNotAllowed(`${method} is not supported on ${kind.plural}/scale`);
+  }
 
   switch (method) {
     case 'GET': {

@@ -8,3 +8,4 @@ export * from './selection.js';
 export * from './resource-store.js';
 export * from './list-watch.js';
 export * from './registry.js';
+export * from './scale.js';
