@@ -49,8 +49,8 @@ describe('kubectl against keelson', () => {
   it('creates a namespace (protobuf body) and gets namespaces as a table', async () => {
     expect(await kubectl('create', 'ns', 'e2e')).toBe('namespace/e2e created\n');
     const out = await kubectl('get', 'ns');
-    expect(out).toMatch(/^NAME +AGE$/m);
-    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'e2e']) expect(out).toMatch(new RegExp(`^${ns} +\\d+s$`, 'm'));
+    expect(out).toMatch(/^NAME +STATUS +AGE$/m);
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'e2e']) expect(out).toMatch(new RegExp(`^${ns} +Active +\\d+s$`, 'm'));
   });
 
   it('creates from a file, prints yaml, json, jsonpath, labels, -A, and NotFound errors', async () => {
@@ -62,8 +62,8 @@ describe('kubectl against keelson', () => {
     expect(yaml).toMatch(/^  uid: [0-9a-f-]{36}$/m);
     expect(JSON.parse(await kubectl('get', 'cm', 'settings', '-n', 'e2e', '-o', 'json')).data).toEqual({ color: 'blue' });
     expect(await kubectl('get', 'cm', '-n', 'e2e', '-o', 'jsonpath={.items[*].metadata.name}')).toBe('settings');
-    expect(await kubectl('get', 'cm', '-n', 'e2e', '--show-labels')).toMatch(/^settings +\d+s +app=web$/m);
-    expect(await kubectl('get', 'cm', '-A')).toMatch(/^e2e +settings +\d+s$/m);
+    expect(await kubectl('get', 'cm', '-n', 'e2e', '--show-labels')).toMatch(/^settings +1 +\d+s +app=web$/m);
+    expect(await kubectl('get', 'cm', '-A')).toMatch(/^e2e +settings +1 +\d+s$/m);
     expect(await kubectl('get', 'cm', '-n', 'e2e', '-l', 'app=other')).toBe('');
     expect(await kubectlFails('get', 'pod', 'nosuchpod', '-n', 'e2e')).toMatch(/Error from server \(NotFound\): pods "nosuchpod" not found/);
   });
@@ -103,6 +103,16 @@ describe('kubectl against keelson', () => {
     } finally {
       watcher.kill();
     }
+  });
+
+  it('prints pods with kube-apiserver\'s columns, -o wide, and describe', async () => {
+    expect(await kubectl('run', 'web', '--image=nginx:1.17.9', '-n', 'e2e')).toBe('pod/web created\n');
+    expect(await kubectl('get', 'pods', '-n', 'e2e')).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE\nweb +0\/1 +Pending +0 +\d+s\n$/);
+    expect(await kubectl('get', 'pods', '-n', 'e2e', '-o', 'wide')).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE +IP +NODE +NOMINATED NODE +READINESS GATES$/m);
+    const described = await kubectl('describe', 'pod', 'web', '-n', 'e2e');
+    expect(described).toMatch(/^Labels: +run=web$/m);
+    expect(described).toMatch(/^QoS Class: +BestEffort$/m);
+    expect(await kubectl('get', 'pod', 'web', '-n', 'e2e', '-o', 'jsonpath={.status.phase} {.spec.containers[0].imagePullPolicy}')).toBe('Pending IfNotPresent');
   });
 
   it('delete ns waits for the namespace and its contents to go, and returns', async () => {

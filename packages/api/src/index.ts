@@ -8,3 +8,4 @@ export * from './quantity.js';
 export * from './intstr.js';
 export * from './objects/index.js';
 export * from './validation.js';
+export * from './duration.js';

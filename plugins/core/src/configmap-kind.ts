@@ -1,4 +1,5 @@
 import { type ConfigMap, defineKind, fieldError, type FieldError, type Secret } from '@keelson/api';
+import { configMapColumns } from './printers/index.js';
 
 const configKey = /^[-._a-zA-Z0-9]+$/;
 
@@ -33,6 +34,7 @@ export const ConfigMapKind = defineKind<ConfigMap>({
   singular: 'configmap',
   shortNames: ['cm'],
   namespaced: true,
+  printerColumns: configMapColumns,
   validate: (cm, old) => [...validateDataKeys([['data', cm.data], ['binaryData', cm.binaryData]]), ...immutableViolation(cm, old, 'ConfigMap')],
 });
 

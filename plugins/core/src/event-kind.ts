@@ -1,4 +1,5 @@
 import { defineKind, type Event } from '@keelson/api';
+import { eventColumns } from './printers/index.js';
 
 export const EventKind = defineKind<Event>({
   group: '',
@@ -8,6 +9,7 @@ export const EventKind = defineKind<Event>({
   singular: 'event',
   shortNames: ['ev'],
   namespaced: true,
+  printerColumns: eventColumns,
   defaults(e) {
     e.count ??= 1;
   },

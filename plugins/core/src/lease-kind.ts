@@ -1,4 +1,5 @@
 import { defineKind, fieldError, type Lease } from '@keelson/api';
+import { leaseColumns } from './printers/index.js';
 
 export const LeaseKind = defineKind<Lease>({
   group: 'coordination.k8s.io',
@@ -7,6 +8,7 @@ export const LeaseKind = defineKind<Lease>({
   plural: 'leases',
   singular: 'lease',
   namespaced: true,
+  printerColumns: leaseColumns,
   validate(l) {
     const d = l.spec?.leaseDurationSeconds;
     return d !== undefined && d <= 0 ? [fieldError('FieldValueInvalid', 'spec.leaseDurationSeconds', `${d}: must be greater than 0`)] : [];

@@ -1,4 +1,5 @@
 import { defineKind, fieldError, isDNS1123Label, type Namespace } from '@keelson/api';
+import { namespaceColumns } from './printers/index.js';
 
 export const NamespaceKind = defineKind<Namespace>({
   group: '',
@@ -8,6 +9,7 @@ export const NamespaceKind = defineKind<Namespace>({
   singular: 'namespace',
   shortNames: ['ns'],
   namespaced: false,
+  printerColumns: namespaceColumns,
   subresources: { status: true },
   defaults(ns) {
     // kube labels every namespace with its name.

@@ -1,4 +1,5 @@
 import { defineKind, type Node } from '@keelson/api';
+import { nodeColumns } from './printers/index.js';
 
 export const NodeKind = defineKind<Node>({
   group: '',
@@ -8,6 +9,7 @@ export const NodeKind = defineKind<Node>({
   singular: 'node',
   shortNames: ['no'],
   namespaced: false,
+  printerColumns: nodeColumns,
   subresources: { status: true },
   selectableFields: {
     'spec.unschedulable': (n) => String(n.spec?.unschedulable ?? false),

@@ -1,4 +1,5 @@
 import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
+import { podColumns } from './printers/index.js';
 import { podQOSClass } from './qos.js';
 
 function defaultContainer(c: Container): void {
@@ -62,6 +63,7 @@ export const PodKind = defineKind<Pod>({
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,
+  printerColumns: podColumns,
   subresources: { status: true },
   defaults(pod) {
     const spec = (pod.spec ??= { containers: [] });

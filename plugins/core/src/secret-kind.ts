@@ -1,4 +1,5 @@
 import { defineKind, fieldError, type Secret } from '@keelson/api';
+import { secretColumns } from './printers/index.js';
 import { immutableViolation, validateDataKeys } from './configmap-kind.js';
 
 export const SecretKind = defineKind<Secret>({
@@ -8,6 +9,7 @@ export const SecretKind = defineKind<Secret>({
   plural: 'secrets',
   singular: 'secret',
   namespaced: true,
+  printerColumns: secretColumns,
   defaults(s) {
     s.type ??= 'Opaque';
     // stringData is write-only: merged into data (base64) on the way in, as kube does.

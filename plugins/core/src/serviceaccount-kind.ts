@@ -1,4 +1,5 @@
 import { defineKind, type ServiceAccount } from '@keelson/api';
+import { serviceAccountColumns } from './printers/index.js';
 
 export const ServiceAccountKind = defineKind<ServiceAccount>({
   group: '',
@@ -8,4 +9,5 @@ export const ServiceAccountKind = defineKind<ServiceAccount>({
   singular: 'serviceaccount',
   shortNames: ['sa'],
   namespaced: true,
+  printerColumns: serviceAccountColumns,
 });
