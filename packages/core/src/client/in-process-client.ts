@@ -21,38 +21,40 @@ function kindOf(obj: KubeObject, explicit?: KindRef): KindRef {
 
 /**
  * The Client over the registry in the same process: every call goes through the same object
- * semantics the HTTP API server uses; objects are copies, never shared.
+ * semantics the HTTP API server uses; objects are copies, never shared. Every failure is a
+ * rejected promise (an ApiError, or a TypeError for an object without apiVersion/kind); watch
+ * handlers run after the write that caused the event has returned, in revision order.
  */
 export class InProcessClient implements Client {
   constructor(readonly registry: Registry) {
     registry.admissionClient ??= this;
   }
 
-  get<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts: GetOptions = {}): Promise<T> {
+  async get<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts: GetOptions = {}): Promise<T> {
     return this.registry.resourceStore(kind).get<T>(name, opts.namespace);
   }
 
-  list<T extends KubeObject = KubeObject>(kind: KindRef, opts: ListOptions = {}): Promise<KubeList<T>> {
+  async list<T extends KubeObject = KubeObject>(kind: KindRef, opts: ListOptions = {}): Promise<KubeList<T>> {
     return this.registry.resourceStore(kind).list<T>(opts);
   }
 
-  watch<T extends KubeObject = KubeObject>(kind: KindRef, opts: WatchOptions, handler: WatchHandler<T>): Promise<WatchHandle> {
+  async watch<T extends KubeObject = KubeObject>(kind: KindRef, opts: WatchOptions, handler: WatchHandler<T>): Promise<WatchHandle> {
     return this.registry.resourceStore(kind).watch<T>(opts, handler);
   }
 
-  create<T extends KubeObject>(obj: T, opts: WriteOptions & { namespace?: string; kind?: KindRef } = {}): Promise<T> {
+  async create<T extends KubeObject>(obj: T, opts: WriteOptions & { namespace?: string; kind?: KindRef } = {}): Promise<T> {
     return this.registry.resourceStore(kindOf(obj, opts.kind)).create(obj, { namespace: opts.namespace, dryRun: opts.dryRun });
   }
 
-  update<T extends KubeObject>(obj: T, opts: WriteOptions & { kind?: KindRef } = {}): Promise<T> {
+  async update<T extends KubeObject>(obj: T, opts: WriteOptions & { kind?: KindRef } = {}): Promise<T> {
     return this.registry.resourceStore(kindOf(obj, opts.kind)).update(obj, { dryRun: opts.dryRun });
   }
 
-  updateStatus<T extends KubeObject>(obj: T, opts: WriteOptions & { kind?: KindRef } = {}): Promise<T> {
+  async updateStatus<T extends KubeObject>(obj: T, opts: WriteOptions & { kind?: KindRef } = {}): Promise<T> {
     return this.registry.resourceStore(kindOf(obj, opts.kind)).updateStatus(obj, { dryRun: opts.dryRun });
   }
 
-  patch<T extends KubeObject = KubeObject>(
+  async patch<T extends KubeObject = KubeObject>(
     kind: KindRef,
     name: string,
     type: PatchType,
@@ -62,7 +64,7 @@ export class InProcessClient implements Client {
     return this.registry.resourceStore(kind).patch<T>(name, type, patch, { namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource });
   }
 
-  delete<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts: DeleteCallOptions = {}): Promise<T | Status> {
+  async delete<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts: DeleteCallOptions = {}): Promise<T | Status> {
     return this.registry.resourceStore(kind).delete<T>(name, opts);
   }
 

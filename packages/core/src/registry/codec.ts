@@ -22,10 +22,31 @@ export function typedCopy<T extends KubeObject>(kind: KindDefinition, obj: T): T
   return copy;
 }
 
+/** A JSON deep copy: objects handed in or out are never shared with the caller. */
+export function deepCopy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** JSON with object keys sorted, so two objects compare equal whatever order their keys were set in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v as Record<string, unknown>).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+/** The same stored object, ignoring resourceVersion and key order (a no-op write is skipped). */
+export function sameObject(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return canonicalJson(strip(a)) === canonicalJson(strip(b));
+}
+
 /** Everything but metadata and status: a change here bumps metadata.generation. */
 export function specOf(obj: KubeObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return JSON.stringify(rest);
+  return canonicalJson(rest);
 }
 
 /** The fields a field selector may name for an object of the kind. */

@@ -26,7 +26,9 @@ export class KindRegistry {
     const k = gvkKey(def.group, def.version, def.kind);
     const r = gvrKey(def.group, def.version, def.plural);
     if (this.byGvk.has(k)) throw new DuplicateKindError(`${def.group || 'core'}/${def.version} ${def.kind}`);
-    if (this.byGvr.has(r)) throw new DuplicateKindError(`resource ${def.plural}${def.group ? '.' + def.group : ''}/${def.version}`);
+    // One group/plural is one keyspace in the store: serving it twice (even in two versions) would mix objects.
+    const gr = this.all.find((d) => d.group === def.group && d.plural === def.plural);
+    if (gr) throw new DuplicateKindError(`resource ${def.plural}${def.group ? '.' + def.group : ''} (${gr.version} ${gr.kind}, ${def.version} ${def.kind})`);
     this.byGvk.set(k, def);
     this.byGvr.set(r, def);
     this.all.push(def);
@@ -51,19 +53,32 @@ export class KindRegistry {
   }
 
   /**
-   * Resolves what a user types: plural, singular, short name or kind, case-insensitive, with an
-   * optional ".group" suffix ("deployments.apps", "deploy", "Deployment").
+   * Resolves what a user types, as kubectl's RESTMapper does: plural, singular, short name or kind,
+   * case-insensitive, optionally qualified by group ("deployments.apps", "deploy.apps") or by
+   * version and group ("deployments.v1.apps"). When several groups serve the same name, the core
+   * group wins, then the kind registered first.
    */
   resolve(name: string): KindDefinition | undefined {
     const lower = name.toLowerCase();
     const matches = (d: KindDefinition, n: string) =>
-      d.plural === n || (d.singular ?? d.kind.toLowerCase()) === n || d.kind.toLowerCase() === n || (d.shortNames ?? []).includes(n);
-    const direct = this.all.find((d) => matches(d, lower));
-    if (direct) return direct;
+      d.plural === n || (d.singular ?? d.kind.toLowerCase()) === n || d.kind.toLowerCase() === n || (d.shortNames ?? []).map((s) => s.toLowerCase()).includes(n);
+    const pick = (found: KindDefinition[]) => found.find((d) => d.group === '') ?? found[0];
+    const direct = this.all.filter((d) => matches(d, lower));
+    if (direct.length) return pick(direct);
     const dot = lower.indexOf('.');
     if (dot < 0) return undefined;
-    const [n, group] = [lower.slice(0, dot), lower.slice(dot + 1)];
-    return this.all.find((d) => d.group === group && matches(d, n));
+    const [n, qualifier] = [lower.slice(0, dot), lower.slice(dot + 1)];
+    const byGroup = this.all.filter((d) => d.group === qualifier && matches(d, n));
+    if (byGroup.length) return byGroup[0];
+    // "<resource>.<version>.<group>", "<resource>.<version>" for the core group.
+    const vdot = qualifier.indexOf('.');
+    const [version, group] = vdot < 0 ? [qualifier, ''] : [qualifier.slice(0, vdot), qualifier.slice(vdot + 1)];
+    return this.all.find((d) => d.group === group && d.version === version && matches(d, n));
+  }
+
+  /** The kinds of one group/version, in registration order ("" is the core group). */
+  listGroupVersion(group: string, version: string): KindDefinition[] {
+    return this.all.filter((d) => d.group === group && d.version === version);
   }
 
   list(): readonly KindDefinition[] {

@@ -47,7 +47,7 @@ describe('KindRegistry', () => {
   it('refuses duplicates and resolves every name kubectl accepts', () => {
     const { kinds } = setup();
     expect(() => kinds.register(WidgetKind)).toThrow(DuplicateKindError);
-    expect(() => kinds.register({ ...WidgetKind, kind: 'Other' })).toThrow(/resource widgets.example.com\/v1/);
+    expect(() => kinds.register({ ...WidgetKind, kind: 'Other' })).toThrow(/resource widgets.example.com \(v1 Widget, v1 Other\)/);
     for (const n of ['widgets', 'widget', 'Widget', 'wd', 'widgets.example.com']) expect(kinds.resolve(n)).toBe(WidgetKind);
     expect(kinds.resolve('nope')).toBeUndefined();
     expect(kinds.get({ apiVersion: 'example.com/v1', kind: 'Widget' })).toBe(WidgetKind);
@@ -110,7 +110,11 @@ describe('update', () => {
   it('bumps generation on spec changes only, and keeps system fields', async () => {
     const { widgets } = setup();
     const a = await widgets.create(w('a'));
-    const labelled = await widgets.update({ ...a, metadata: { ...a.metadata, labels: { x: 'y' }, uid: 'forged', creationTimestamp: '2000-01-01T00:00:00Z' } });
+    await expect(widgets.update({ ...a, metadata: { ...a.metadata, uid: 'forged' } })).rejects.toMatchObject({
+      code: 422,
+      message: 'Widget.example.com "a" is invalid: metadata.uid: Invalid value: "forged": field is immutable',
+    });
+    const labelled = await widgets.update({ ...a, metadata: { ...a.metadata, labels: { x: 'y' }, uid: undefined, creationTimestamp: '2000-01-01T00:00:00Z' } });
     expect(labelled.metadata.generation).toBe(1);
     expect(labelled.metadata.uid).toBe(a.metadata.uid);
     expect(labelled.metadata.creationTimestamp).toBe(a.metadata.creationTimestamp);
@@ -152,7 +156,7 @@ describe('delete', () => {
   it('deletes, honours preconditions, and returns a Success status', async () => {
     const { widgets } = setup();
     const a = await widgets.create(w('a'));
-    await expect(widgets.delete('a', { preconditions: { uid: 'other' } })).rejects.toMatchObject({ code: 409, message: expect.stringContaining('Precondition failed: UID in precondition: other') });
+    await expect(widgets.delete('a', { preconditions: { uid: 'other' } })).rejects.toMatchObject({ code: 409, message: expect.stringContaining('the UID in the precondition (other) does not match the UID in record') });
     await expect(widgets.delete('a', { preconditions: { resourceVersion: '1000' } })).rejects.toMatchObject({ code: 409 });
     const st = (await widgets.delete('a', { preconditions: { uid: a.metadata.uid } })) as Status;
     expect(st).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'a', kind: 'widgets', uid: a.metadata.uid } });

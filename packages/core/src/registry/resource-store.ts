@@ -3,29 +3,27 @@ import {
   alreadyExists,
   ApiError,
   badRequest,
-  conflict,
   type DeleteOptions,
-  fieldError,
-  type FieldError,
-  invalid,
   type KindDefinition,
   type KubeList,
   type KubeObject,
   notFound,
   optimisticConflict,
   type Status,
-  validateLabels,
-  validateObjectMetaName,
 } from '@keelson/api';
 import type { Client, ListOptions, PatchType, WatchHandle, WatchHandler, WatchOptions } from '../client/client.js';
 import { type Clock, rfc3339 } from '../clock/clock.js';
-import type { AdmissionPlugin, AdmissionRequest } from '../plugins/contribution-points.js';
+import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, type Store } from '../store/store.js';
-import { decodeObject, encodeObject, specOf, typedCopy } from './codec.js';
+import { admit } from './admission.js';
+import { decodeObject, deepCopy, encodeObject, sameObject, specOf, typedCopy } from './codec.js';
+import { keyOf, type ResourceContext } from './context.js';
+import { deleteObject } from './delete.js';
 import { objectStoreKey } from './keys.js';
 import { listObjects, watchObjects } from './list-watch.js';
 import { applyPatch } from './patch.js';
 import { type PatchMetaLookup, schemaPatchMeta } from './strategic-merge.js';
+import { immutableField, validateObject } from './validate.js';
 
 export interface WriteCallOptions {
   namespace?: string;
@@ -41,44 +39,50 @@ export interface ResourceStoreDeps {
 }
 
 const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
-function randomSuffix(n = 5): string {
+/** kube's names.SimpleNameGenerator: 5 characters that cannot spell words. */
+export function randomNameSuffix(n = 5): string {
   let s = '';
   for (let i = 0; i < n; i++) s += nameChars[Math.floor(Math.random() * nameChars.length)];
   return s;
 }
 
+/** How many times a create with generateName draws a new name after a collision (kube: 8 attempts in all). */
+const GENERATE_NAME_RETRIES = 7;
+
 /**
  * Kubernetes object semantics for one kind over the Store (kube-apiserver's generic registry):
  * names and generateName, uid, timestamps, resourceVersion concurrency, generation, the status
- * subresource, finalizers and deletion, admission, selectors, pagination and watch.
+ * subresource, finalizers and deletion, admission, selectors, pagination and watch. Every object
+ * in or out is a copy.
  */
 export class ResourceStore {
   readonly resource: { group: string; resource: string };
+  private readonly ctx: ResourceContext;
   private readonly patchMeta: PatchMetaLookup;
 
   constructor(
     readonly kind: KindDefinition,
-    private readonly deps: ResourceStoreDeps,
+    deps: ResourceStoreDeps,
   ) {
     this.resource = { group: kind.group, resource: kind.plural };
+    this.ctx = { kind, resource: this.resource, store: deps.store, clock: deps.clock, admission: deps.admission, client: deps.client };
     this.patchMeta = schemaPatchMeta(kind.schema);
   }
 
   // ---- reads -------------------------------------------------------------------------------
 
   async get<T extends KubeObject = KubeObject>(name: string, namespace?: string): Promise<T> {
-    const ns = this.namespaceOf(namespace);
-    const kv = await this.deps.store.get(objectStoreKey(this.kind, ns, name));
+    const kv = await this.ctx.store.get(keyOf(this.ctx, namespace, name));
     if (!kv) throw notFound(this.resource, name);
     return decodeObject<T>(kv);
   }
 
   list<T extends KubeObject = KubeObject>(opts: ListOptions = {}): Promise<KubeList<T>> {
-    return listObjects<T>(this.kind, this.deps.store, opts);
+    return listObjects<T>(this.kind, this.ctx.store, opts);
   }
 
   watch<T extends KubeObject = KubeObject>(opts: WatchOptions, handler: WatchHandler<T>): Promise<WatchHandle> {
-    return watchObjects<T>(this.kind, this.deps.store, this.deps.clock, opts, handler);
+    return watchObjects<T>(this.kind, this.ctx.store, this.ctx.clock, opts, handler);
   }
 
   // ---- create ------------------------------------------------------------------------------
@@ -93,12 +97,13 @@ export class ResourceStore {
       meta.namespace = meta.namespace || opts.namespace;
       if (!meta.namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
     } else {
+      // As kube-apiserver's BeforeCreate: a cluster-scoped object has no namespace, whatever was sent.
       delete meta.namespace;
     }
     const generated = !meta.name && !!meta.generateName;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    if (generated) meta.name = meta.generateName + randomNameSuffix();
     meta.uid = randomUUID();
-    meta.creationTimestamp = rfc3339(this.deps.clock.now());
+    meta.creationTimestamp = rfc3339(this.ctx.clock.now());
     meta.generation = 1;
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
@@ -106,66 +111,81 @@ export class ResourceStore {
     delete meta.selfLink;
     this.kind.defaults?.(obj);
     this.kind.prepareForCreate?.(obj);
-    await this.admit('CREATE', obj, undefined, opts.dryRun, 'mutate');
-    this.validate(obj, undefined, input.metadata?.name ?? '', generated);
-    await this.admit('CREATE', obj, undefined, opts.dryRun, 'validate');
+    const dryRun = !!opts.dryRun;
+    await admit(this.ctx, { operation: 'CREATE', phase: 'mutate', object: obj, dryRun });
+    validateObject(this.ctx, obj, undefined, { requestedName: input.metadata?.name, generated });
+    await admit(this.ctx, { operation: 'CREATE', phase: 'validate', object: obj, dryRun });
 
-    const key = objectStoreKey(this.kind, meta.namespace, meta.name!);
-    if (opts.dryRun) {
-      if (await this.deps.store.get(key)) throw alreadyExists(this.resource, meta.name!);
-      return obj;
-    }
     for (let attempt = 0; ; attempt++) {
+      const key = objectStoreKey(this.kind, meta.namespace, meta.name!);
       try {
-        const kv = await this.deps.store.create(objectStoreKey(this.kind, meta.namespace, meta.name!), encodeObject(obj));
-        return decodeObject<T>(kv);
+        if (dryRun) {
+          if (await this.ctx.store.get(key)) throw new KeyExistsError(key);
+          return obj;
+        }
+        return decodeObject<T>(await this.ctx.store.create(key, encodeObject(obj)));
       } catch (err) {
         if (!(err instanceof KeyExistsError)) throw err;
-        // A generated name that collided gets a new suffix (as kube-apiserver retries).
-        if (generated && attempt < 5) {
-          meta.name = meta.generateName + randomSuffix();
+        // A generated name that collided gets a new suffix (kube's RetryGenerateName).
+        if (generated && attempt < GENERATE_NAME_RETRIES) {
+          meta.name = meta.generateName + randomNameSuffix();
           continue;
         }
-        throw alreadyExists(this.resource, meta.name!);
+        const e = alreadyExists(this.resource, meta.name!);
+        const existing = await this.ctx.store.get(key);
+        if (existing && decodeObject(existing).metadata.deletionTimestamp) {
+          throw new ApiError(409, 'AlreadyExists', `object is being deleted: ${e.message}`, e.status.details);
+        }
+        throw e;
       }
     }
   }
 
   // ---- update ------------------------------------------------------------------------------
 
+  /**
+   * PUT: with metadata.resourceVersion set, a 409 Conflict unless it is the current one; without,
+   * an unconditional update against the newest object. System fields are kept from the stored
+   * object; with a status subresource the stored status is kept too.
+   */
   update<T extends KubeObject>(input: T, opts: WriteCallOptions = {}): Promise<T> {
-    return this.guaranteedUpdate(input.metadata?.name ?? '', opts.namespace ?? input.metadata?.namespace, opts.dryRun, input.metadata?.resourceVersion, (old) =>
-      this.prepareUpdate(input, old),
+    const name = input.metadata?.name ?? '';
+    return this.guaranteedUpdate<T>(name, opts.namespace ?? input.metadata?.namespace, opts.dryRun, input.metadata?.resourceVersion, (old) => this.prepareUpdate(input, old));
+  }
+
+  /** PUT on /status: only status changes (metadata and spec are kept from the stored object). */
+  async updateStatus<T extends KubeObject>(input: T, opts: WriteCallOptions = {}): Promise<T> {
+    this.requireSubresource('status');
+    const name = input.metadata?.name ?? '';
+    return this.guaranteedUpdate<T>(name, opts.namespace ?? input.metadata?.namespace, opts.dryRun, input.metadata?.resourceVersion, (old) => withStatusOf(old, input), 'status');
+  }
+
+  /**
+   * PATCH: the patch is applied to the current object and the result goes through the update path;
+   * a patch that pins metadata.resourceVersion gets a 409 if it is stale, any other is retried on
+   * conflicts. On the "status" subresource only the patched status is kept.
+   */
+  async patch<T extends KubeObject>(name: string, type: PatchType, patch: unknown, opts: WriteCallOptions & { subresource?: string } = {}): Promise<T> {
+    if (opts.subresource) this.requireSubresource(opts.subresource);
+    return this.guaranteedUpdate<T>(
+      name,
+      opts.namespace,
+      opts.dryRun,
+      undefined,
+      (old) => {
+        const patched = applyPatch(old, type, patch, this.patchMeta) as T;
+        if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed the object metadata');
+        if (patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
+        if (patched.metadata.name !== name) throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
+        return opts.subresource === 'status' ? withStatusOf(old, patched) : this.prepareUpdate(patched, old);
+      },
+      opts.subresource,
     );
   }
 
-  updateStatus<T extends KubeObject>(input: T, opts: WriteCallOptions = {}): Promise<T> {
-    return this.guaranteedUpdate(input.metadata?.name ?? '', opts.namespace ?? input.metadata?.namespace, opts.dryRun, input.metadata?.resourceVersion, (old) => {
-      // A status write changes status only.
-      const next = JSON.parse(JSON.stringify(old)) as KubeObject;
-      if (input.status === undefined) delete next.status;
-      else next.status = JSON.parse(JSON.stringify(input.status));
-      return next as T;
-    }, 'status');
-  }
-
-  async patch<T extends KubeObject>(name: string, type: PatchType, patch: unknown, opts: WriteCallOptions & { subresource?: string } = {}): Promise<T> {
-    if (opts.subresource && opts.subresource !== 'status') throw new ApiError(404, 'NotFound', `${this.kind.plural}/${opts.subresource} is not a subresource of ${this.kind.plural}`);
-    if (opts.subresource === 'status' && !this.kind.subresources?.status) throw new ApiError(404, 'NotFound', `${this.kind.plural}/status is not served`);
-    let pinned: string | undefined;
-    return this.guaranteedUpdate<T>(name, opts.namespace, opts.dryRun, undefined, (old) => {
-      const patched = applyPatch(old, type, patch, this.patchMeta) as T;
-      if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed the object metadata');
-      pinned = patched.metadata.resourceVersion !== old.metadata.resourceVersion ? patched.metadata.resourceVersion : undefined;
-      if (pinned !== undefined) throw optimisticConflict(this.resource, name);
-      if (patched.metadata.name !== name) throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
-      if (opts.subresource === 'status') {
-        const next = JSON.parse(JSON.stringify(old)) as KubeObject;
-        next.status = (patched as KubeObject).status;
-        return next as T;
-      }
-      return this.prepareUpdate(patched, old);
-    }, opts.subresource);
+  private requireSubresource(subresource: string): void {
+    if (subresource === 'status' && this.kind.subresources?.status) return;
+    throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${this.kind.plural}/${subresource} is not served)`);
   }
 
   /** Builds the object a main-resource update stores, from the input and the current object. */
@@ -177,65 +197,61 @@ export class ResourceStore {
     if (this.kind.namespaced && meta.namespace && meta.namespace !== o.namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
-    meta.namespace = o.namespace;
-    if (!this.kind.namespaced) delete meta.namespace;
+    if (meta.uid && meta.uid !== o.uid) immutableField(this.ctx, o.name!, 'metadata.uid', meta.uid);
+    if (this.kind.namespaced) meta.namespace = o.namespace;
+    else delete meta.namespace;
     // Fields the system owns.
     meta.uid = o.uid;
     meta.creationTimestamp = o.creationTimestamp;
     meta.generation = o.generation;
-    meta.deletionTimestamp = o.deletionTimestamp;
-    meta.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
-    if (!meta.deletionTimestamp) delete meta.deletionTimestamp;
-    if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
-    if (!o.generateName) delete meta.generateName;
-    else meta.generateName = o.generateName;
-    if (this.kind.subresources?.status) {
-      const o = obj as KubeObject;
-      if ((old as KubeObject).status === undefined) delete o.status;
-      else o.status = JSON.parse(JSON.stringify((old as KubeObject).status));
-    }
+    copyOrDelete(meta, o, 'deletionTimestamp');
+    copyOrDelete(meta, o, 'deletionGracePeriodSeconds');
+    copyOrDelete(meta, o, 'generateName');
+    if (this.kind.subresources?.status) copyOrDelete(obj as KubeObject, old as KubeObject, 'status');
     this.kind.defaults?.(obj);
     this.kind.prepareForUpdate?.(obj, old);
     return obj;
   }
 
   /**
-   * Read-modify-write with compare-and-swap. With a resourceVersion from the caller, a mismatch is
-   * a 409 Conflict; without one, the write is retried against the newest object.
+   * Read-modify-write with compare-and-swap (etcd3 GuaranteedUpdate). With a resourceVersion from
+   * the caller, a mismatch is a 409 Conflict; without one, the write is retried against the newest
+   * object. A write that changes nothing is not stored (the stored object comes back).
    */
   private async guaranteedUpdate<T extends KubeObject>(
     name: string,
     namespace: string | undefined,
-    dryRun: boolean | undefined,
+    dryRunOpt: boolean | undefined,
     expectedRv: string | undefined,
     mutate: (old: T) => T,
     subresource?: string,
   ): Promise<T> {
-    if (!name) throw badRequest('name is required');
-    const ns = this.namespaceOf(namespace);
-    const key = objectStoreKey(this.kind, ns, name);
+    const key = keyOf(this.ctx, namespace, name);
+    const dryRun = !!dryRunOpt;
     for (;;) {
-      const kv = await this.deps.store.get(key);
+      const kv = await this.ctx.store.get(key);
       if (!kv) throw notFound(this.resource, name);
       const old = decodeObject<T>(kv);
       if (expectedRv && expectedRv !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
-      const next = mutate(old);
+      const next = mutate(deepCopy(old));
       next.metadata.resourceVersion = old.metadata.resourceVersion;
+      await admit(this.ctx, { operation: 'UPDATE', phase: 'mutate', object: next, oldObject: old, dryRun, subresource });
+      // Anything outside metadata and status changed: a new generation (never on /status).
+      next.metadata.generation = old.metadata.generation;
       if (!subresource && specOf(next) !== specOf(old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
-      await this.admit('UPDATE', next, old, dryRun, 'mutate', subresource);
-      if (!subresource) this.validate(next, old, name, false);
-      await this.admit('UPDATE', next, old, dryRun, 'validate', subresource);
-      if (encodeObject(next) === encodeObject(old)) return old;
-      if (dryRun) return next;
+      validateObject(this.ctx, next, old, { statusOnly: subresource === 'status' });
+      await admit(this.ctx, { operation: 'UPDATE', phase: 'validate', object: next, oldObject: old, dryRun, subresource });
       try {
-        if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !this.kind.extraFinalizers?.(next).length) {
+        if (this.shouldDeleteDuringUpdate(next, old)) {
           // The last finalizer is gone from an object being deleted: delete it now.
-          const gone = await this.deps.store.delete(key, kv.modRevision);
-          const out = JSON.parse(JSON.stringify(next)) as T;
-          out.metadata.resourceVersion = String(gone.modRevision);
-          return out;
+          if (dryRun) return next;
+          const gone = await this.ctx.store.delete(key, kv.modRevision);
+          next.metadata.resourceVersion = String(gone.modRevision);
+          return next;
         }
-        return decodeObject<T>(await this.deps.store.update(key, encodeObject(next), kv.modRevision));
+        if (sameObject(next, old)) return old;
+        if (dryRun) return next;
+        return decodeObject<T>(await this.ctx.store.update(key, encodeObject(next), kv.modRevision));
       } catch (err) {
         if (err instanceof RevisionMismatchError) {
           if (expectedRv) throw optimisticConflict(this.resource, name);
@@ -247,126 +263,30 @@ export class ResourceStore {
     }
   }
 
+  /** kube's ShouldDeleteDuringUpdate: no finalizers left on an object deleted with no grace period pending. */
+  private shouldDeleteDuringUpdate(next: KubeObject, old: KubeObject): boolean {
+    if (next.metadata.finalizers?.length || this.kind.extraFinalizers?.(next).length) return false;
+    if (!old.metadata.deletionTimestamp) return false;
+    return !old.metadata.deletionGracePeriodSeconds;
+  }
+
   // ---- delete ------------------------------------------------------------------------------
 
-  /** DeleteOptions.dryRun is kube's ["All"]; any non-empty list means a dry run. */
+  /** DELETE (see deleteObject). DeleteOptions.dryRun is kube's ["All"]. */
   async delete<T extends KubeObject = KubeObject>(name: string, opts: DeleteOptions & { namespace?: string } = {}): Promise<T | Status> {
-    const ns = this.namespaceOf(opts.namespace);
-    const key = objectStoreKey(this.kind, ns, name);
-    const dryRun = (opts.dryRun?.length ?? 0) > 0;
-    for (;;) {
-      const kv = await this.deps.store.get(key);
-      if (!kv) throw notFound(this.resource, name);
-      const obj = decodeObject<T>(kv);
-      const pre = opts.preconditions;
-      if (pre?.uid && pre.uid !== obj.metadata.uid) {
-        throw conflict(this.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
-      }
-      if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-        throw conflict(
-          this.resource,
-          name,
-          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
-        );
-      }
-      await this.admit('DELETE', obj, obj, dryRun, 'mutate');
-      await this.admit('DELETE', obj, obj, dryRun, 'validate');
-
-      // Propagation policies are finalizers the garbage collector acts on.
-      const finalizers = [...(obj.metadata.finalizers ?? [])];
-      const want = opts.propagationPolicy === 'Orphan' ? 'orphan' : opts.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : undefined;
-      if (want && !finalizers.includes(want)) finalizers.push(want);
-      if (opts.propagationPolicy && opts.propagationPolicy !== 'Orphan') {
-        const i = finalizers.indexOf('orphan');
-        if (i >= 0) finalizers.splice(i, 1);
-      }
-      if (finalizers.length > 0 || (this.kind.extraFinalizers?.(obj).length ?? 0) > 0) {
-        if (obj.metadata.deletionTimestamp && JSON.stringify(finalizers) === JSON.stringify(obj.metadata.finalizers ?? [])) return obj;
-        const next = JSON.parse(JSON.stringify(obj)) as T;
-        if (finalizers.length) next.metadata.finalizers = finalizers;
-        next.metadata.deletionTimestamp ??= rfc3339(this.deps.clock.now());
-        next.metadata.deletionGracePeriodSeconds ??= 0;
-        this.kind.beginDeletion?.(next);
-        if (dryRun) return next;
-        try {
-          return decodeObject<T>(await this.deps.store.update(key, encodeObject(next), kv.modRevision));
-        } catch (err) {
-          if (err instanceof RevisionMismatchError && !pre?.resourceVersion) continue;
-          throw err;
-        }
-      }
-      if (dryRun) return obj;
-      try {
-        await this.deps.store.delete(key, kv.modRevision);
-      } catch (err) {
-        if (err instanceof RevisionMismatchError && !pre?.resourceVersion) continue;
-        if (err instanceof KeyNotFoundError) throw notFound(this.resource, name);
-        throw err;
-      }
-      return {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Success',
-        details: { name, group: this.kind.group, kind: this.kind.plural, uid: obj.metadata.uid },
-        code: 200,
-      };
-    }
+    return deleteObject<T>(this.ctx, name, opts);
   }
+}
 
-  // ---- helpers -----------------------------------------------------------------------------
+/** The stored object with only its status taken from the input (a status write). */
+function withStatusOf<T extends KubeObject>(old: T, input: KubeObject): T {
+  const next = deepCopy(old) as KubeObject;
+  if (input.status === undefined) delete next.status;
+  else next.status = deepCopy(input.status);
+  return next as T;
+}
 
-  private namespaceOf(namespace: string | undefined): string | undefined {
-    if (!this.kind.namespaced) return undefined;
-    if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
-    return namespace;
-  }
-
-  private validate(obj: KubeObject, old: KubeObject | undefined, requestedName: string, generated: boolean): void {
-    const errs: FieldError[] = [];
-    const meta = obj.metadata;
-    if (!meta.name) errs.push(fieldError('FieldValueRequired', 'metadata.name', 'name or generateName is required'));
-    else if (!old) {
-      for (const m of validateObjectMetaName(meta.name)) errs.push(fieldError('FieldValueInvalid', 'metadata.name', `"${meta.name}": ${m}`));
-      if (generated) {
-        for (const m of validateObjectMetaName(meta.generateName!, true)) errs.push(fieldError('FieldValueInvalid', 'metadata.generateName', `"${meta.generateName}": ${m}`));
-      }
-    }
-    for (const l of validateLabels(meta.labels)) {
-      errs.push(fieldError('FieldValueInvalid', `metadata.labels`, `"${l.value ?? l.key}": ${l.message}`));
-    }
-    errs.push(...(this.kind.validate?.(obj, old) ?? []));
-    if (errs.length) throw invalid(this.kind.kind, this.kind.group, meta.name || requestedName, errs);
-  }
-
-  private async admit(
-    operation: AdmissionRequest['operation'],
-    object: KubeObject,
-    oldObject: KubeObject | undefined,
-    dryRun: boolean | undefined,
-    phase: 'mutate' | 'validate',
-    subresource?: string,
-  ): Promise<void> {
-    const resource = `${this.kind.group}/${this.kind.plural}`;
-    if (this.deps.admission.length === 0) return;
-    const client = this.deps.client?.();
-    if (!client) throw new Error('admission needs a client: set registry.admissionClient');
-    for (const plugin of this.deps.admission) {
-      const fn = phase === 'mutate' ? plugin.mutate : plugin.validate;
-      if (!fn) continue;
-      if (plugin.operations && !plugin.operations.includes(operation)) continue;
-      if (plugin.resources && !plugin.resources.includes(resource)) continue;
-      await fn.call(plugin, {
-        operation,
-        kind: this.kind,
-        subresource,
-        namespace: object.metadata.namespace,
-        name: object.metadata.name ?? '',
-        object,
-        oldObject,
-        dryRun: !!dryRun,
-        client,
-      });
-    }
-  }
+function copyOrDelete<O extends object>(target: O, source: O, field: keyof O): void {
+  if (source[field] === undefined) delete target[field];
+  else target[field] = deepCopy(source[field]);
 }
