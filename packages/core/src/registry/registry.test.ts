@@ -1,47 +1,12 @@
-import { type ApiError, defineKind, fieldError, type KubeObject, type Status } from '@keelson/api';
+import type { ApiError, Status } from '@keelson/api';
 import { describe, expect, it } from 'vitest';
-import { InProcessClient } from '../client/in-process-client.js';
 import type { WatchEvent } from '../client/client.js';
-import { FakeClock, flushMicrotasks } from '../clock/fake-clock.js';
+import { flushMicrotasks } from '../clock/fake-clock.js';
 import type { AdmissionPlugin } from '../plugins/contribution-points.js';
-import { MemoryStore } from '../store/memory-store.js';
-import { DuplicateKindError, KindRegistry } from './kind-registry.js';
-import { Registry } from './registry.js';
+import { DuplicateKindError } from './kind-registry.js';
 
-interface Widget extends KubeObject {
-  spec?: { size?: number; color?: string };
-  status?: { ready?: boolean };
-}
+import { GadgetKind, setup, type Widget, WidgetKind, widget as w } from './fixtures.js';
 
-const WidgetKind = defineKind<Widget>({
-  group: 'example.com',
-  version: 'v1',
-  kind: 'Widget',
-  plural: 'widgets',
-  shortNames: ['wd'],
-  namespaced: true,
-  subresources: { status: true },
-  defaults: (w) => {
-    w.spec ??= {};
-    w.spec.color ??= 'blue';
-  },
-  validate: (w) => ((w.spec?.size ?? 0) < 0 ? [fieldError('FieldValueInvalid', 'spec.size', `${w.spec!.size}: must be greater than or equal to 0`)] : []),
-  selectableFields: { 'spec.color': (w) => w.spec?.color },
-});
-
-const GadgetKind = defineKind({ group: '', version: 'v1', kind: 'Gadget', plural: 'gadgets', namespaced: false });
-
-function setup(admission: AdmissionPlugin[] = []) {
-  const clock = new FakeClock();
-  const store = new MemoryStore({ clock });
-  const kinds = new KindRegistry();
-  kinds.register(WidgetKind);
-  kinds.register(GadgetKind);
-  const client = new InProcessClient(new Registry({ store, kinds, clock, admission }));
-  return { clock, store, kinds, client, widgets: client.resource<Widget>(WidgetKind, 'default') };
-}
-
-const w = (name: string, extra: Partial<Widget> = {}): Widget => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name }, ...extra });
 
 describe('KindRegistry', () => {
   it('refuses duplicates and resolves every name kubectl accepts', () => {
