@@ -1,16 +1,11 @@
 import type { ConfigMap, KubeObject } from '@keelson/api';
 import { type Cluster, createCluster, FakeClock, silentLogger } from '@keelson/core';
 import corePlugin, { ConfigMapKind } from '@keelson/plugin-core';
+import { eventually } from '@keelson/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import gcPlugin from './index.js';
 
-const until = async (check: () => Promise<boolean>, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (check: () => Promise<boolean>) => eventually(check, 3000);
 
 describe('garbage collector', () => {
   let cluster: Cluster;

@@ -1,16 +1,11 @@
 import type { ConfigMap, Namespace } from '@keelson/api';
 import { type Cluster, createCluster, FakeClock, silentLogger } from '@keelson/core';
 import corePlugin, { ConfigMapKind, NamespaceKind } from '@keelson/plugin-core';
+import { eventually } from '@keelson/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import namespacePlugin from './index.js';
 
-const until = async (check: () => Promise<boolean>, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (check: () => Promise<boolean>) => eventually(check, 3000);
 
 describe('namespace lifecycle', () => {
   let cluster: Cluster;
