@@ -48,3 +48,40 @@ export function apiGroup(kinds: KindRegistry, group: string) {
   if (!versions || group === '') return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, [...versions.keys()]) };
 }
+
+/** The exact Content-Type kubectl requires for aggregated discovery. */
+export const aggregatedDiscoveryContentType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/**
+ * Aggregated discovery (apidiscovery.k8s.io/v2): every group, version and resource in one reply,
+ * with responseKind and scope on every resource and subresource. `core` selects /api (the legacy
+ * group) or /apis (every named group).
+ */
+export function aggregatedDiscovery(kinds: KindRegistry, core: boolean) {
+  const items = [...kinds.groups()]
+    .filter(([group]) => (core ? group === '' : group !== ''))
+    .map(([group, versions]) => ({
+      metadata: { name: group },
+      versions: [...versions].map(([version, defs]) => ({
+        version,
+        freshness: 'Current',
+        resources: defs.map((d: KindDefinition) => {
+          const responseKind = { group: d.group, version: d.version, kind: d.kind };
+          const subresources = [];
+          if (d.subresources?.status) subresources.push({ subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] });
+          if (d.subresources?.scale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+          return {
+            resource: d.plural,
+            responseKind,
+            scope: d.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: d.singular ?? d.kind.toLowerCase(),
+            verbs: d.verbs ?? allVerbs,
+            ...(d.shortNames?.length ? { shortNames: d.shortNames } : {}),
+            ...(d.categories?.length ? { categories: d.categories } : {}),
+            ...(subresources.length ? { subresources } : {}),
+          };
+        }),
+      })),
+    }));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+}

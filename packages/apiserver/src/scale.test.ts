@@ -72,4 +72,24 @@ describe('scale subresource', () => {
     });
     expect(negative.status).toBe(422);
   });
+
+  it('serves aggregated discovery with responseKind and scope on resources and subresources', async () => {
+    const res = await fetch(`${base()}/apis`, { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
+    expect(res.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const body = (await res.json()) as { items: { metadata: { name: string }; versions: { resources: Record<string, unknown>[] }[] }[] };
+    const widgets = body.items.find((g) => g.metadata.name === 'example.com')!.versions[0]!.resources[0]!;
+    expect(widgets).toMatchObject({
+      resource: 'widgets',
+      scope: 'Namespaced',
+      responseKind: { group: 'example.com', version: 'v1', kind: 'Widget' },
+      subresources: [
+        { subresource: 'status', responseKind: { kind: 'Widget' } },
+        { subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } },
+      ],
+    });
+    const core = (await (await fetch(`${base()}/api`, { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' } })).json()) as { items: { metadata: { name: string } }[] };
+    expect(core.items.map((g) => g.metadata.name)).toEqual(['']);
+    const legacy = (await (await fetch(`${base()}/api`)).json()) as { kind: string; versions: string[] };
+    expect(legacy).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
+  });
 });

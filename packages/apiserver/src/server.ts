@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '@keelson/api';
 import type { Cluster } from '@keelson/core';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { negotiate } from './negotiation.js';
 import { openApiGroupVersion, openApiRoot } from './openapi.js';
 import { parseResourcePath } from './request-info.js';
 import { handleResource } from './resource-handler.js';
@@ -59,8 +60,10 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
       return void res.end(lines.join('\n') + '\n');
     }
-    if (get && path === '/api') return sendJson(res, 200, apiVersions(address));
-    if (get && path === '/apis') return sendJson(res, 200, apiGroupList(cluster.kinds));
+    if (get && (path === '/api' || path === '/apis')) {
+      if (negotiate(req).aggregatedDiscovery) return sendJson(res, 200, aggregatedDiscovery(cluster.kinds, path === '/api'), aggregatedDiscoveryContentType);
+      return sendJson(res, 200, path === '/api' ? apiVersions(address) : apiGroupList(cluster.kinds));
+    }
     if (get && path === '/openapi/v3') return sendJson(res, 200, openApiRoot(cluster.kinds));
     const oapi = /^\/openapi\/v3\/(?:api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
     if (get && oapi) {
