@@ -1,5 +1,5 @@
 import type { FieldError } from './errors.js';
-import type { GroupVersionKind, KubeObject } from './meta.js';
+import type { DeleteOptions, GroupVersionKind, KubeObject } from './meta.js';
 
 /** An OpenAPI v3 schema (structural, as in a CRD's openAPIV3Schema), with Kubernetes extensions. */
 export interface JSONSchemaProps {
@@ -84,6 +84,13 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
    * delete waits for these too, and the object goes once both lists are empty.
    */
   extraFinalizers?(obj: T): string[];
+  /**
+   * Graceful deletion (kube's CheckGracefulDelete): the grace period in seconds for a delete of an
+   * object not yet being deleted (usually opts.gracePeriodSeconds, else a kind default such as a
+   * pod's terminationGracePeriodSeconds), or undefined to delete at once. A positive period sets
+   * deletionTimestamp = now + period and leaves the object until it is deleted with grace 0.
+   */
+  gracefulDeletion?(obj: T, opts: DeleteOptions): number | undefined;
   /** Called on the stored copy when a delete has to wait for finalizers (e.g. set phase Terminating). */
   beginDeletion?(obj: T): void;
   printerColumns?: PrinterColumn<T>[];

@@ -10,20 +10,6 @@ export const FINALIZER_ORPHAN = 'orphan';
 /** The finalizer the garbage collector acts on for propagationPolicy Foreground. */
 export const FINALIZER_FOREGROUND = 'foregroundDeletion';
 
-/**
- * Opt-in graceful deletion for a kind (kube's RESTGracefulDeleteStrategy.CheckGracefulDelete),
- * read from the KindDefinition when present. Called when an object that is not being deleted yet
- * is deleted; returns the grace period in seconds to apply (usually opts.gracePeriodSeconds when
- * set, else the kind's default, e.g. a pod's spec.terminationGracePeriodSeconds, or 0 for a pod
- * that never ran), or undefined to delete the object at once. A positive period sets
- * deletionTimestamp = now + period and deletionGracePeriodSeconds, and leaves the object in place
- * until someone (the kubelet) deletes it again with gracePeriodSeconds 0.
- */
-export interface GracefulDeletionStrategy<T extends KubeObject = KubeObject> {
-  gracefulDeletion?(obj: T, opts: DeleteOptions): number | undefined;
-}
-
-export type KindWithGracefulDeletion<T extends KubeObject = KubeObject> = KindDefinition<T> & GracefulDeletionStrategy<T>;
 
 const policies = ['Foreground', 'Background', 'Orphan'];
 
@@ -63,7 +49,7 @@ type GracefulDecision = { kind: 'none' } | { kind: 'pending' } | { kind: 'gracef
 
 /** kube's rest.BeforeDelete: starts, shortens or leaves alone a graceful deletion (mutates obj). */
 function beforeDelete(ctx: ResourceContext, obj: KubeObject, opts: DeleteOptions, now: number): GracefulDecision {
-  const hook = (ctx.kind as KindWithGracefulDeletion).gracefulDeletion;
+  const hook = ctx.kind.gracefulDeletion;
   if (!hook) return { kind: 'none' };
   const meta = obj.metadata;
   const requested = opts.gracePeriodSeconds === undefined ? undefined : opts.gracePeriodSeconds < 0 ? 1 : opts.gracePeriodSeconds;

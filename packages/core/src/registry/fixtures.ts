@@ -2,12 +2,11 @@
  * Small kinds and a registry over a MemoryStore on a FakeClock, for the registry's own tests.
  * Not exported from the package.
  */
-import { defineKind, fieldError, type FieldError, type KubeObject } from '@keelson/api';
+import { defineKind, fieldError, type FieldError, type KindDefinition, type KubeObject } from '@keelson/api';
 import { InProcessClient } from '../client/in-process-client.js';
 import { FakeClock } from '../clock/fake-clock.js';
 import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import { MemoryStore } from '../store/memory-store.js';
-import type { KindWithGracefulDeletion } from './delete.js';
 import { KindRegistry } from './kind-registry.js';
 import { Registry } from './registry.js';
 
@@ -47,7 +46,7 @@ export interface Sprocket extends KubeObject {
 }
 
 /** Deleted gracefully, like a Pod: the requested grace period, else spec.terminationGracePeriodSeconds, else 30. */
-export const SprocketKind: KindWithGracefulDeletion<Sprocket> = {
+export const SprocketKind: KindDefinition<Sprocket> = {
   group: 'example.com',
   version: 'v1',
   kind: 'Sprocket',
