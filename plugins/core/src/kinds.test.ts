@@ -57,6 +57,19 @@ describe('core kinds', () => {
     await expect(pods.update({ ...updated, spec: { ...updated.spec!, restartPolicy: 'Never' } })).rejects.toMatchObject({ code: 422, message: expect.stringContaining('pod updates may not change fields other than') });
   });
 
+  it('deletes unbound pods at once and gives bound pods their grace period', async () => {
+    const pods = cluster.client.resource<Pod>(PodKind, 'default');
+    await pods.create(pod('unbound'));
+    await pods.delete('unbound');
+    await expect(pods.get('unbound')).rejects.toMatchObject({ code: 404 });
+    await pods.create(pod('bound', { nodeName: 'node1', terminationGracePeriodSeconds: 10 }));
+    const terminating = (await pods.delete('bound')) as Pod;
+    expect(terminating.metadata.deletionGracePeriodSeconds).toBe(10);
+    expect(Date.parse(terminating.metadata.deletionTimestamp!) - Date.parse(terminating.metadata.creationTimestamp!)).toBe(10_000);
+    await pods.delete('bound', { gracePeriodSeconds: 0 });
+    await expect(pods.get('bound')).rejects.toMatchObject({ code: 404 });
+  });
+
   it('selects pods and events by their field selectors', async () => {
     const pods = cluster.client.resource<Pod>(PodKind, 'default');
     await pods.create(pod('on-node1', { nodeName: 'node1' }));

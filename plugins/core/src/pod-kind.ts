@@ -104,6 +104,16 @@ export const PodKind = defineKind<Pod>({
     }
     return errs;
   },
+  /**
+   * kube's pod CheckGracefulDelete: a pod that never reached a node, or has finished, goes at once;
+   * otherwise the node agent gets the requested period (else terminationGracePeriodSeconds, else
+   * 30 s) to stop it and then deletes it with grace 0.
+   */
+  gracefulDeletion(pod, opts) {
+    if (!pod.spec?.nodeName || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    const requested = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, requested);
+  },
   selectableFields: {
     'spec.nodeName': (p) => p.spec?.nodeName ?? '',
     'spec.restartPolicy': (p) => p.spec?.restartPolicy ?? '',
