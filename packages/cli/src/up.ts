@@ -15,6 +15,8 @@ export interface UpOptions {
   host?: string;
   /** Where to write the kubeconfig (default ~/.keelson/kubeconfig). */
   kubeconfig?: string;
+  /** Run the plugins' controllers and runnables (default true; `keelson server` sets false). */
+  controllers?: boolean;
   /** Where progress lines go (stderr by default). */
   out?: (line: string) => void;
 }
@@ -55,12 +57,17 @@ export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
       pluginOptions: Object.fromEntries(config.plugins.filter((p) => p.options).map((p, i) => [plugins[i]!.name, p.options!])),
     }),
   );
-  await step('controllers started', () => cluster.start());
+  const withControllers = opts.controllers ?? true;
+  if (withControllers) await step('controllers started', () => cluster.start());
   const api = createApiServer({ cluster });
   const { url } = await step('API server listening', () => api.listen(opts.port ?? 6443, opts.host ?? '127.0.0.1'));
   const kubeconfig = resolve(opts.kubeconfig ?? join(homedir(), '.keelson', 'kubeconfig'));
   await step(`kubeconfig ${kubeconfig}`, () => writeKubeconfig(kubeconfig, url));
-  out(`keelson is up at ${url}: ${cluster.kinds.list().length} kinds, ${cluster.controllerNames().length} controllers, store ${store.name}`);
+  out(
+    withControllers
+      ? `keelson is up at ${url}: ${cluster.kinds.list().length} kinds, ${cluster.controllerNames().length} controllers, store ${store.name}`
+      : `keelson API server is up at ${url}: ${cluster.kinds.list().length} kinds, store ${store.name} (no controllers run in this process)`,
+  );
   out(`export KUBECONFIG=${kubeconfig}`);
   return {
     cluster,
