@@ -67,6 +67,11 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   /** Verbs served ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"); all by default. */
   verbs?: string[];
   schema?: JSONSchemaProps;
+  /**
+   * Whether metadata.generation is kept (1 at creation, +1 on each spec change), as for
+   * Deployments and custom resources (the default). Kubernetes' Pods, ConfigMaps, Nodes, ... have none: false.
+   */
+  tracksGeneration?: boolean;
   subresources?: {
     status?: boolean;
     scale?: ScaleSubresource;

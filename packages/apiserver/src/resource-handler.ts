@@ -30,6 +30,20 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/**
+ * The field manager of a write: the fieldManager parameter, else (as kube-apiserver) the
+ * User-Agent's product ("kubectl" for "kubectl/v1.32.4 (linux/amd64) ...").
+ */
+function fieldManagerOf(req: IncomingMessage, q: URLSearchParams): string | undefined {
+  const explicit = q.get('fieldManager');
+  if (explicit !== null) {
+    if (explicit.length > 128) throw badRequest('fieldManager: Too long: may not be longer than 128 characters');
+    return explicit;
+  }
+  const agent = String(req.headers['user-agent'] ?? '').split('/')[0]!.trim();
+  return agent ? agent.slice(0, 128) : undefined;
+}
+
 /** One REST call on a resource path: list/get/watch/create/update/patch/delete, incl. /status. */
 export async function handleResource(cluster: Cluster, kind: KindDefinition, info: RequestInfo, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const q = url.searchParams;
@@ -37,6 +51,7 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
   const rs = cluster.registry.resourceStore(kind);
   const accepts = negotiate(req);
   const dryRun = q.getAll('dryRun').includes('All');
+  const fieldManager = fieldManagerOf(req, q);
   if (kind.namespaced && info.name && !info.namespace) throw notFoundPath();
   if (!kind.namespaced && info.namespace) throw notFoundPath();
   const scale = info.subresource === 'scale' && !!kind.subresources?.scale;
@@ -81,7 +96,7 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
       if (info.name) throw methodNotAllowed(`POST is not supported on ${kind.plural}/${info.name}`);
       const obj = (await jsonBody(req)) as KubeObject | undefined;
       if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('the request body must be an object with metadata');
-      const created = await rs.create(obj, { namespace: ns, dryRun });
+      const created = await rs.create(obj, { namespace: ns, dryRun, fieldManager });
       return sendJson(res, 201, created);
     }
     case 'PUT': {
@@ -93,7 +108,7 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
       }
       obj.metadata.name = info.name;
       if (ns) obj.metadata.namespace ??= ns;
-      const updated = info.subresource === 'status' ? await rs.updateStatus(obj, { namespace: ns, dryRun }) : await rs.update(obj, { namespace: ns, dryRun });
+      const updated = info.subresource === 'status' ? await rs.updateStatus(obj, { namespace: ns, dryRun, fieldManager }) : await rs.update(obj, { namespace: ns, dryRun, fieldManager });
       return sendJson(res, 200, updated);
     }
     case 'PATCH': {
@@ -102,7 +117,11 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
       const type = patchTypes[ctype];
       if (!type) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchTypes).join(', ')}`);
       const body = (await readBody(req)).toString('utf8');
-      const patched = await rs.patch(info.name, type, body, { namespace: ns, dryRun, subresource: info.subresource });
+      // An apply names its manager explicitly (kube: no User-Agent fallback for apply).
+      const manager = type === 'apply' ? (q.get('fieldManager') ?? undefined) : fieldManager;
+      const force = q.get('force') === 'true';
+      if (q.has('force') && type !== 'apply') throw badRequest('force: Forbidden: may not be specified for non-apply patch');
+      const patched = await rs.patch(info.name, type, body, { namespace: ns, dryRun, subresource: info.subresource, fieldManager: manager, force });
       return sendJson(res, 200, patched);
     }
     case 'DELETE': {

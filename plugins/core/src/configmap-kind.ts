@@ -34,6 +34,7 @@ export const ConfigMapKind = defineKind<ConfigMap>({
   singular: 'configmap',
   shortNames: ['cm'],
   namespaced: true,
+  tracksGeneration: false,
   printerColumns: configMapColumns,
   validate: (cm, old) => [...validateDataKeys([['data', cm.data], ['binaryData', cm.binaryData]]), ...immutableViolation(cm, old, 'ConfigMap')],
 });

@@ -9,6 +9,7 @@ export const EventKind = defineKind<Event>({
   singular: 'event',
   shortNames: ['ev'],
   namespaced: true,
+  tracksGeneration: false,
   printerColumns: eventColumns,
   defaults(e) {
     e.count ??= 1;

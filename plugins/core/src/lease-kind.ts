@@ -8,6 +8,7 @@ export const LeaseKind = defineKind<Lease>({
   plural: 'leases',
   singular: 'lease',
   namespaced: true,
+  tracksGeneration: false,
   printerColumns: leaseColumns,
   validate(l) {
     const d = l.spec?.leaseDurationSeconds;

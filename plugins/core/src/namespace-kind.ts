@@ -9,6 +9,7 @@ export const NamespaceKind = defineKind<Namespace>({
   singular: 'namespace',
   shortNames: ['ns'],
   namespaced: false,
+  tracksGeneration: false,
   printerColumns: namespaceColumns,
   subresources: { status: true },
   defaults(ns) {

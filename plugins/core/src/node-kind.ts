@@ -9,6 +9,7 @@ export const NodeKind = defineKind<Node>({
   singular: 'node',
   shortNames: ['no'],
   namespaced: false,
+  tracksGeneration: false,
   printerColumns: nodeColumns,
   subresources: { status: true },
   selectableFields: {

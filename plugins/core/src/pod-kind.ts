@@ -63,6 +63,7 @@ export const PodKind = defineKind<Pod>({
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,
+  tracksGeneration: false,
   printerColumns: podColumns,
   subresources: { status: true },
   defaults(pod) {

@@ -9,6 +9,7 @@ export const SecretKind = defineKind<Secret>({
   plural: 'secrets',
   singular: 'secret',
   namespaced: true,
+  tracksGeneration: false,
   printerColumns: secretColumns,
   defaults(s) {
     s.type ??= 'Opaque';

@@ -9,5 +9,6 @@ export const ServiceAccountKind = defineKind<ServiceAccount>({
   singular: 'serviceaccount',
   shortNames: ['sa'],
   namespaced: true,
+  tracksGeneration: false,
   printerColumns: serviceAccountColumns,
 });

@@ -43,15 +43,15 @@ export class InProcessClient implements Client {
   }
 
   async create<T extends KubeObject>(obj: T, opts: WriteOptions & { namespace?: string; kind?: KindRef } = {}): Promise<T> {
-    return this.registry.resourceStore(kindOf(obj, opts.kind)).create(obj, { namespace: opts.namespace, dryRun: opts.dryRun });
+    return this.registry.resourceStore(kindOf(obj, opts.kind)).create(obj, { namespace: opts.namespace, dryRun: opts.dryRun, fieldManager: opts.fieldManager });
   }
 
   async update<T extends KubeObject>(obj: T, opts: WriteOptions & { kind?: KindRef } = {}): Promise<T> {
-    return this.registry.resourceStore(kindOf(obj, opts.kind)).update(obj, { dryRun: opts.dryRun });
+    return this.registry.resourceStore(kindOf(obj, opts.kind)).update(obj, { dryRun: opts.dryRun, fieldManager: opts.fieldManager });
   }
 
   async updateStatus<T extends KubeObject>(obj: T, opts: WriteOptions & { kind?: KindRef } = {}): Promise<T> {
-    return this.registry.resourceStore(kindOf(obj, opts.kind)).updateStatus(obj, { dryRun: opts.dryRun });
+    return this.registry.resourceStore(kindOf(obj, opts.kind)).updateStatus(obj, { dryRun: opts.dryRun, fieldManager: opts.fieldManager });
   }
 
   async patch<T extends KubeObject = KubeObject>(
@@ -61,7 +61,7 @@ export class InProcessClient implements Client {
     patch: unknown,
     opts: WriteOptions & { namespace?: string; subresource?: string } = {},
   ): Promise<T> {
-    return this.registry.resourceStore(kind).patch<T>(name, type, patch, { namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource });
+    return this.registry.resourceStore(kind).patch<T>(name, type, patch, { namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: opts.fieldManager, force: opts.force });
   }
 
   async delete<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts: DeleteCallOptions = {}): Promise<T | Status> {

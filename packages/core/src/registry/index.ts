@@ -13,3 +13,5 @@ export * from './resource-store.js';
 export * from './list-watch.js';
 export * from './registry.js';
 export * from './scale.js';
+export * from './managed-fields/index.js';
+export * from './apply-request.js';

@@ -35,7 +35,8 @@ export function applyPatch(obj: unknown, type: PatchType, patch: unknown, meta: 
     case 'strategic':
       return strategicMergePatch(obj, body, meta);
     case 'apply':
-      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported yet by this build: use kubectl apply without --server-side');
+      // Server-side apply needs field ownership: ResourceStore.patch handles it (serverSideApply).
+      throw badRequest('an apply patch is applied by the resource store, with field ownership');
   }
 }
 

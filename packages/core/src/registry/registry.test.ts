@@ -112,7 +112,7 @@ describe('update', () => {
     expect(s.status?.ready).toBe(true);
     expect(s.spec?.size).toBe(6);
     await expect(widgets.patch('a', 'merge', { metadata: { resourceVersion: '1' } })).rejects.toMatchObject({ code: 409 });
-    await expect(widgets.patch('a', 'apply', {})).rejects.toMatchObject({ code: 415 });
+    await expect(widgets.patch('a', 'apply', {})).rejects.toMatchObject({ code: 422, message: expect.stringContaining('fieldManager: Required value') });
     await expect(widgets.patch('zz', 'merge', {})).rejects.toMatchObject({ code: 404 });
   });
 });

@@ -5,6 +5,7 @@ import {
   badRequest,
   type DeleteOptions,
   type KindDefinition,
+  kindApiVersion,
   type KubeList,
   type KubeObject,
   notFound,
@@ -21,6 +22,8 @@ import { keyOf, type ResourceContext } from './context.js';
 import { deleteObject } from './delete.js';
 import { objectStoreKey } from './keys.js';
 import { listObjects, watchObjects } from './list-watch.js';
+import { applyConfigurationOf } from './apply-request.js';
+import { type FieldScope, recordUpdate, serverSideApply } from './managed-fields/index.js';
 import { applyPatch } from './patch.js';
 import { type PatchMetaLookup, schemaPatchMeta } from './strategic-merge.js';
 import { immutableField, validateObject } from './validate.js';
@@ -28,6 +31,25 @@ import { immutableField, validateObject } from './validate.js';
 export interface WriteCallOptions {
   namespace?: string;
   dryRun?: boolean;
+  /** Who writes, for metadata.managedFields (required for an apply). */
+  fieldManager?: string;
+  /** Server-side apply: take over fields other managers own. */
+  force?: boolean;
+}
+
+/** The manager of in-process writes that name none (kube-apiserver uses the User-Agent's product). */
+export const DEFAULT_FIELD_MANAGER = 'keelson';
+
+interface UpdateCall {
+  name: string;
+  namespace: string | undefined;
+  dryRun: boolean | undefined;
+  /** metadata.resourceVersion the caller pinned (a mismatch is a 409). */
+  expectedRv?: string;
+  subresource?: string;
+  fieldManager?: string;
+  /** The mutation already computed managedFields (server-side apply). */
+  applied?: boolean;
 }
 
 export interface ResourceStoreDeps {
@@ -87,7 +109,7 @@ export class ResourceStore {
 
   // ---- create ------------------------------------------------------------------------------
 
-  async create<T extends KubeObject>(input: T, opts: WriteCallOptions = {}): Promise<T> {
+  async create<T extends KubeObject>(input: T, opts: WriteCallOptions & { applied?: boolean } = {}): Promise<T> {
     const obj = typedCopy(this.kind, input);
     const meta = obj.metadata;
     if (this.kind.namespaced) {
@@ -104,7 +126,8 @@ export class ResourceStore {
     if (generated) meta.name = meta.generateName + randomNameSuffix();
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(this.ctx.clock.now());
-    meta.generation = 1;
+    if (this.kind.tracksGeneration === false) delete meta.generation;
+    else meta.generation = 1;
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -113,6 +136,7 @@ export class ResourceStore {
     this.kind.prepareForCreate?.(obj);
     const dryRun = !!opts.dryRun;
     await admit(this.ctx, { operation: 'CREATE', phase: 'mutate', object: obj, dryRun });
+    if (!opts.applied) meta.managedFields = recordUpdate(undefined, obj, this.writer(opts.fieldManager, 'Update'), this.patchMeta, this.scope());
     validateObject(this.ctx, obj, undefined, { requestedName: input.metadata?.name, generated });
     await admit(this.ctx, { operation: 'CREATE', phase: 'validate', object: obj, dryRun });
 
@@ -149,15 +173,15 @@ export class ResourceStore {
    * object; with a status subresource the stored status is kept too.
    */
   update<T extends KubeObject>(input: T, opts: WriteCallOptions = {}): Promise<T> {
-    const name = input.metadata?.name ?? '';
-    return this.guaranteedUpdate<T>(name, opts.namespace ?? input.metadata?.namespace, opts.dryRun, input.metadata?.resourceVersion, (old) => this.prepareUpdate(input, old));
+    const call = { name: input.metadata?.name ?? '', namespace: opts.namespace ?? input.metadata?.namespace, dryRun: opts.dryRun, expectedRv: input.metadata?.resourceVersion, fieldManager: opts.fieldManager };
+    return this.guaranteedUpdate<T>(call, (old) => this.prepareUpdate(input, old));
   }
 
   /** PUT on /status: only status changes (metadata and spec are kept from the stored object). */
   async updateStatus<T extends KubeObject>(input: T, opts: WriteCallOptions = {}): Promise<T> {
     this.requireSubresource('status');
-    const name = input.metadata?.name ?? '';
-    return this.guaranteedUpdate<T>(name, opts.namespace ?? input.metadata?.namespace, opts.dryRun, input.metadata?.resourceVersion, (old) => withStatusOf(old, input), 'status');
+    const call = { name: input.metadata?.name ?? '', namespace: opts.namespace ?? input.metadata?.namespace, dryRun: opts.dryRun, expectedRv: input.metadata?.resourceVersion, subresource: 'status', fieldManager: opts.fieldManager };
+    return this.guaranteedUpdate<T>(call, (old) => withStatusOf(old, input));
   }
 
   /**
@@ -167,11 +191,9 @@ export class ResourceStore {
    */
   async patch<T extends KubeObject>(name: string, type: PatchType, patch: unknown, opts: WriteCallOptions & { subresource?: string } = {}): Promise<T> {
     if (opts.subresource) this.requireSubresource(opts.subresource);
+    if (type === 'apply') return this.apply<T>(name, patch, opts);
     return this.guaranteedUpdate<T>(
-      name,
-      opts.namespace,
-      opts.dryRun,
-      undefined,
+      { name, namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: opts.fieldManager },
       (old) => {
         const patched = applyPatch(old, type, patch, this.patchMeta) as T;
         if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed the object metadata');
@@ -179,8 +201,50 @@ export class ResourceStore {
         if (patched.metadata.name !== name) throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
         return opts.subresource === 'status' ? withStatusOf(old, patched) : this.prepareUpdate(patched, old);
       },
-      opts.subresource,
     );
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): the configuration is merged into the
+   * live object with field ownership (see serverSideApply); a missing object is created.
+   */
+  private async apply<T extends KubeObject>(name: string, body: unknown, opts: WriteCallOptions & { subresource?: string }): Promise<T> {
+    const config = applyConfigurationOf(this.kind, name, opts.namespace, body, opts.fieldManager);
+    const id = this.writer(opts.fieldManager, 'Apply', opts.subresource);
+    const applyOpts = { id, force: !!opts.force, meta: this.patchMeta, scope: this.scope(opts.subresource) };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.guaranteedUpdate<T>({ name, namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource, applied: true }, (old) => {
+          if (config.metadata.resourceVersion && config.metadata.resourceVersion !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
+          const { object, managedFields } = serverSideApply(old, config, applyOpts);
+          const next = (opts.subresource === 'status' ? withStatusOf(old, object) : this.prepareUpdate(object as T, old)) as T;
+          next.metadata.managedFields = managedFields;
+          return next;
+        });
+      } catch (err) {
+        // Apply creates what does not exist yet (not through a subresource).
+        if (!(err instanceof ApiError && err.code === 404) || opts.subresource || attempt > 0) throw err;
+      }
+      const { object, managedFields } = serverSideApply(undefined, config, applyOpts);
+      object.metadata.managedFields = managedFields;
+      try {
+        return await this.create<T>(object as T, { namespace: opts.namespace, dryRun: opts.dryRun, applied: true });
+      } catch (err) {
+        // Created meanwhile by someone else: apply to it.
+        if (!(err instanceof ApiError && err.code === 409 && err.reason === 'AlreadyExists')) throw err;
+      }
+    }
+  }
+
+  /** The managedFields identity of a write. */
+  private writer(fieldManager: string | undefined, operation: 'Apply' | 'Update', subresource?: string) {
+    return { manager: fieldManager || DEFAULT_FIELD_MANAGER, operation, apiVersion: kindApiVersion(this.kind), subresource, time: rfc3339(this.ctx.clock.now()) };
+  }
+
+  /** The fields a write on the resource (or its status) manages. */
+  private scope(subresource?: string): FieldScope {
+    if (subresource === 'status') return 'status';
+    return this.kind.subresources?.status ? 'no-status' : 'all';
   }
 
   private requireSubresource(subresource: string): void {
@@ -203,7 +267,7 @@ export class ResourceStore {
     // Fields the system owns.
     meta.uid = o.uid;
     meta.creationTimestamp = o.creationTimestamp;
-    meta.generation = o.generation;
+    copyOrDelete(meta, o, 'generation');
     copyOrDelete(meta, o, 'deletionTimestamp');
     copyOrDelete(meta, o, 'deletionGracePeriodSeconds');
     copyOrDelete(meta, o, 'generateName');
@@ -218,16 +282,10 @@ export class ResourceStore {
    * the caller, a mismatch is a 409 Conflict; without one, the write is retried against the newest
    * object. A write that changes nothing is not stored (the stored object comes back).
    */
-  private async guaranteedUpdate<T extends KubeObject>(
-    name: string,
-    namespace: string | undefined,
-    dryRunOpt: boolean | undefined,
-    expectedRv: string | undefined,
-    mutate: (old: T) => T,
-    subresource?: string,
-  ): Promise<T> {
-    const key = keyOf(this.ctx, namespace, name);
-    const dryRun = !!dryRunOpt;
+  private async guaranteedUpdate<T extends KubeObject>(call: UpdateCall, mutate: (old: T) => T): Promise<T> {
+    const { name, expectedRv, subresource } = call;
+    const key = keyOf(this.ctx, call.namespace, name);
+    const dryRun = !!call.dryRun;
     for (;;) {
       const kv = await this.ctx.store.get(key);
       if (!kv) throw notFound(this.resource, name);
@@ -236,9 +294,11 @@ export class ResourceStore {
       const next = mutate(deepCopy(old));
       next.metadata.resourceVersion = old.metadata.resourceVersion;
       await admit(this.ctx, { operation: 'UPDATE', phase: 'mutate', object: next, oldObject: old, dryRun, subresource });
+      if (!call.applied) next.metadata.managedFields = recordUpdate(old, next, this.writer(call.fieldManager, 'Update', subresource), this.patchMeta, this.scope(subresource));
       // Anything outside metadata and status changed: a new generation (never on /status).
-      next.metadata.generation = old.metadata.generation;
-      if (!subresource && specOf(next) !== specOf(old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+      if (old.metadata.generation === undefined) delete next.metadata.generation;
+      else next.metadata.generation = old.metadata.generation;
+      if (!subresource && this.kind.tracksGeneration !== false && specOf(next) !== specOf(old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
       validateObject(this.ctx, next, old, { statusOnly: subresource === 'status' });
       await admit(this.ctx, { operation: 'UPDATE', phase: 'validate', object: next, oldObject: old, dryRun, subresource });
       try {

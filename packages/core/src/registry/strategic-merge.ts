@@ -4,6 +4,8 @@ import { badRequest, type JSONSchemaProps } from '@keelson/api';
 export interface PatchMeta {
   mergeKey?: string;
   strategy?: string;
+  /** Server-side apply: the keys identifying items of an associative list (x-kubernetes-list-map-keys). */
+  listMapKeys?: string[];
 }
 
 export type PatchMetaLookup = (path: readonly string[]) => PatchMeta;
@@ -13,10 +15,10 @@ export type PatchMetaLookup = (path: readonly string[]) => PatchMeta;
  * a kind brings no schema. Matched on the last field names of the path.
  */
 const knownLists: [suffix: string[], meta: PatchMeta][] = [
-  [['containers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge' }],
-  [['initContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge' }],
-  [['ephemeralContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge' }],
-  [['spec', 'ports'], { mergeKey: 'port', strategy: 'merge' }],
+  [['containers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'] }],
+  [['initContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'] }],
+  [['ephemeralContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'] }],
+  [['spec', 'ports'], { mergeKey: 'port', strategy: 'merge', listMapKeys: ['port', 'protocol'] }],
   [['containers'], { mergeKey: 'name', strategy: 'merge' }],
   [['initContainers'], { mergeKey: 'name', strategy: 'merge' }],
   [['ephemeralContainers'], { mergeKey: 'name', strategy: 'merge' }],
@@ -55,12 +57,11 @@ export function schemaPatchMeta(schema: JSONSchemaProps | undefined): PatchMetaL
       node = node?.properties?.[field] ?? (typeof node?.additionalProperties === 'object' ? node.additionalProperties : undefined);
       if (!node) break;
     }
+    const listMapKeys = node?.['x-kubernetes-list-type'] === 'map' ? node['x-kubernetes-list-map-keys'] : undefined;
     if (node && (node['x-kubernetes-patch-merge-key'] || node['x-kubernetes-patch-strategy'])) {
-      return { mergeKey: node['x-kubernetes-patch-merge-key'], strategy: node['x-kubernetes-patch-strategy'] };
+      return { mergeKey: node['x-kubernetes-patch-merge-key'], strategy: node['x-kubernetes-patch-strategy'], listMapKeys };
     }
-    if (node?.['x-kubernetes-list-type'] === 'map' && node['x-kubernetes-list-map-keys']?.length === 1) {
-      return { mergeKey: node['x-kubernetes-list-map-keys'][0], strategy: 'merge' };
-    }
+    if (listMapKeys?.length) return { mergeKey: listMapKeys[0], strategy: 'merge', listMapKeys };
     if (node?.['x-kubernetes-list-type'] === 'set') return { strategy: 'merge' };
     return knownPatchMeta(path);
   };

@@ -1,0 +1,3 @@
+export * from './fieldset.js';
+export * from './managers.js';
+export * from './apply.js';
