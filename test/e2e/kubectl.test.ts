@@ -87,6 +87,27 @@ describe('kubectl against keelson', () => {
     expect(await kubectl('get', 'cm', 'applied', '-n', 'e2e', '-o', 'jsonpath={.data.a}')).toBe('edited');
   });
 
+  it('applies server-side: field ownership, conflicts with other managers, --force-conflicts', async () => {
+    const file = join(dir, 'ssa.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  labels: {app: web}\ndata:\n  a: "1"\n  b: "2"\n');
+    expect(await kubectl('apply', '--server-side', '-f', file, '-n', 'e2e')).toBe('configmap/ssa serverside-applied\n');
+    const rv = await kubectl('get', 'cm', 'ssa', '-n', 'e2e', '-o', 'jsonpath={.metadata.resourceVersion}');
+    expect(await kubectl('apply', '--server-side', '-f', file, '-n', 'e2e')).toBe('configmap/ssa serverside-applied\n');
+    expect(await kubectl('get', 'cm', 'ssa', '-n', 'e2e', '-o', 'jsonpath={.metadata.resourceVersion}')).toBe(rv);
+    expect(await kubectl('patch', 'cm', 'ssa', '-n', 'e2e', '--type', 'merge', '-p', '{"data":{"a":"9"}}')).toBe('configmap/ssa patched\n');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: "3"\n');
+    const err = await kubectlFails('apply', '--server-side', '-f', file, '-n', 'e2e');
+    expect(err).toContain('Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: .data.a');
+    expect(await kubectl('apply', '--server-side', '--force-conflicts', '-f', file, '-n', 'e2e')).toBe('configmap/ssa serverside-applied\n');
+    const obj = JSON.parse(await kubectl('get', 'cm', 'ssa', '-n', 'e2e', '-o', 'json', '--show-managed-fields'));
+    // b and the label were only the applier's: dropped from its configuration, they are gone.
+    expect(obj.data).toEqual({ a: '3' });
+    expect(obj.metadata.labels).toBeUndefined();
+    expect(obj.metadata.managedFields).toEqual([
+      { manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: expect.any(String), fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } },
+    ]);
+  });
+
   it('get -w delivers a change within a second', async () => {
     const watcher = spawn('kubectl', ['get', 'cm', 'settings', '-n', 'e2e', '-w', '--no-headers'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfig } });
     let out = '';
