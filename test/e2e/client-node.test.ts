@@ -53,6 +53,18 @@ describe('@kubernetes/client-node against keelson', () => {
     await expect(core.readNamespacedConfigMap({ name: 'nope', namespace: 'cn' })).rejects.toMatchObject({ code: 404 });
   });
 
+  it('applies server-side and deletes a collection by label', async () => {
+    const applied = await core.patchNamespacedConfigMap(
+      { name: 'ssa', namespace: 'cn', fieldManager: 'client-node', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', labels: { batch: 'b' } }, data: { k: 'v' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
+    );
+    expect(applied.metadata?.managedFields?.map((e) => `${e.manager}/${e.operation}`)).toEqual(['client-node/Apply']);
+    await core.createNamespacedConfigMap({ namespace: 'cn', body: { metadata: { name: 'other', labels: { batch: 'b' } } } });
+    await core.deleteCollectionNamespacedConfigMap({ namespace: 'cn', labelSelector: 'batch=b' });
+    expect((await core.listNamespacedConfigMap({ namespace: 'cn', labelSelector: 'batch=b' })).items).toHaveLength(0);
+    expect((await core.listNamespacedConfigMap({ namespace: 'cn' })).items.map((c) => c.metadata?.name)).toContain('settings');
+  });
+
   it('watches and keeps an informer in sync', async () => {
     const seen: string[] = [];
     const watch = new k8s.Watch(kc);

@@ -125,12 +125,16 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
       return sendJson(res, 200, patched);
     }
     case 'DELETE': {
-      if (!info.name) throw methodNotAllowed('deleting a collection is not supported yet');
       const body = ((await jsonBody(req)) ?? {}) as DeleteOptions;
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the request body must be DeleteOptions');
       const opts: DeleteOptions = { ...body };
       if (q.has('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
       if (q.has('gracePeriodSeconds')) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
       if (dryRun) opts.dryRun = ['All'];
+      if (!info.name) {
+        const selectors = { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined };
+        return sendJson(res, 200, await rs.deleteCollection({ ...opts, ...selectors, namespace: ns }));
+      }
       const out = await rs.delete(info.name, { ...opts, namespace: ns });
       return sendJson(res, 200, out);
     }

@@ -67,6 +67,13 @@ export interface DeleteCallOptions extends DeleteOptions {
   namespace?: string;
 }
 
+/** Which objects a deleteCollection deletes (list selectors) and how (DeleteOptions). */
+export interface DeleteCollectionOptions extends DeleteOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
 /** The generic client: every call names its kind. */
 export interface Client {
   get<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts?: GetOptions): Promise<T>;
@@ -84,6 +91,8 @@ export interface Client {
   ): Promise<T>;
   /** Returns the object when deletion is pending (finalizers, grace period), else a Success Status. */
   delete<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts?: DeleteCallOptions): Promise<T | Status>;
+  /** DELETE on a collection: deletes every object the selectors match; returns them (as listed, or pending deletion). */
+  deleteCollection<T extends KubeObject = KubeObject>(kind: KindRef, opts?: DeleteCollectionOptions): Promise<KubeList<T>>;
   /** A view of one kind (and optionally one namespace). */
   resource<T extends KubeObject = KubeObject>(kind: KindRef, namespace?: string): ResourceClient<T>;
 }
@@ -98,5 +107,6 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   updateStatus(obj: T, opts?: WriteOptions): Promise<T>;
   patch(name: string, type: PatchType, patch: unknown, opts?: WriteOptions & { subresource?: string }): Promise<T>;
   delete(name: string, opts?: DeleteOptions): Promise<T | Status>;
+  deleteCollection(opts?: Omit<DeleteCollectionOptions, 'namespace'>): Promise<KubeList<T>>;
   namespace(ns: string): ResourceClient<T>;
 }

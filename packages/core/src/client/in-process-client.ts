@@ -3,6 +3,7 @@ import type { Registry } from '../registry/registry.js';
 import type {
   Client,
   DeleteCallOptions,
+  DeleteCollectionOptions,
   GetOptions,
   ListOptions,
   PatchType,
@@ -68,6 +69,10 @@ export class InProcessClient implements Client {
     return this.registry.resourceStore(kind).delete<T>(name, opts);
   }
 
+  async deleteCollection<T extends KubeObject = KubeObject>(kind: KindRef, opts: DeleteCollectionOptions = {}): Promise<KubeList<T>> {
+    return this.registry.resourceStore(kind).deleteCollection<T>(opts);
+  }
+
   resource<T extends KubeObject = KubeObject>(kind: KindRef, namespace?: string): ResourceClient<T> {
     return bindResource<T>(this, kind, namespace);
   }
@@ -85,6 +90,7 @@ export function bindResource<T extends KubeObject>(client: Client, kind: KindRef
     updateStatus: (obj, opts = {}) => client.updateStatus<T>(withNs(obj, ns), { ...opts, kind }),
     patch: (name, type, patch, opts = {}) => client.patch<T>(kind, name, type, patch, { ...opts, namespace: ns }),
     delete: (name, opts: DeleteOptions = {}) => client.delete<T>(kind, name, { ...opts, namespace: ns }),
+    deleteCollection: (opts = {}) => client.deleteCollection<T>(kind, { ...opts, namespace: ns }),
     namespace: (other) => bindResource<T>(client, kind, other),
   };
 }

@@ -187,3 +187,22 @@ describe('delete: graceful deletion (kinds with gracefulDeletion)', () => {
     h.stop();
   });
 });
+
+describe('deleteCollection', () => {
+  it('deletes what the selectors match, with the same options, and returns the deleted objects as a list', async () => {
+    const { widgets } = setup();
+    await widgets.create(widget('a', { metadata: { name: 'a', labels: { app: 'x' } } }));
+    await widgets.create(widget('b', { metadata: { name: 'b', labels: { app: 'x' }, finalizers: ['a.io/keep'] } }));
+    await widgets.create(widget('c', { metadata: { name: 'c', labels: { app: 'y' } } }));
+    const dry = await widgets.deleteCollection({ labelSelector: 'app=x', dryRun: ['All'] });
+    expect(dry.items.map((w) => w.metadata.name)).toEqual(['a', 'b']);
+    expect((await widgets.list()).items).toHaveLength(3);
+    const out = await widgets.deleteCollection({ labelSelector: 'app=x' });
+    expect(out.kind).toBe('WidgetList');
+    expect(out.items.map((w) => [w.metadata.name, !!w.metadata.deletionTimestamp])).toEqual([
+      ['a', false],
+      ['b', true],
+    ]);
+    expect((await widgets.list()).items.map((w) => w.metadata.name)).toEqual(['b', 'c']);
+  });
+});

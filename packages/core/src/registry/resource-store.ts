@@ -12,7 +12,7 @@ import {
   optimisticConflict,
   type Status,
 } from '@keelson/api';
-import type { Client, ListOptions, PatchType, WatchHandle, WatchHandler, WatchOptions } from '../client/client.js';
+import type { Client, DeleteCollectionOptions, ListOptions, PatchType, WatchHandle, WatchHandler, WatchOptions } from '../client/client.js';
 import { type Clock, rfc3339 } from '../clock/clock.js';
 import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, type Store } from '../store/store.js';
@@ -331,6 +331,26 @@ export class ResourceStore {
   }
 
   // ---- delete ------------------------------------------------------------------------------
+
+  /**
+   * DELETE on the collection (kube's DeleteCollection): every object the selectors match is
+   * deleted with the same options; objects gone meanwhile are skipped. Returns the deleted
+   * objects (those still pending deletion as they are now) as a list.
+   */
+  async deleteCollection<T extends KubeObject = KubeObject>(opts: DeleteCollectionOptions = {}): Promise<KubeList<T>> {
+    const { namespace, labelSelector, fieldSelector, ...deleteOpts } = opts;
+    const list = await this.list<T>({ namespace, labelSelector, fieldSelector });
+    const items: T[] = [];
+    for (const item of list.items) {
+      try {
+        const out = await this.delete<T>(item.metadata.name!, { ...deleteOpts, namespace: item.metadata.namespace });
+        items.push((out as KubeObject).kind === 'Status' ? item : (out as T));
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 404)) throw err;
+      }
+    }
+    return { ...list, metadata: { resourceVersion: list.metadata.resourceVersion }, items };
+  }
 
   /** DELETE (see deleteObject). DeleteOptions.dryRun is kube's ["All"]. */
   async delete<T extends KubeObject = KubeObject>(name: string, opts: DeleteOptions & { namespace?: string } = {}): Promise<T | Status> {
