@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { KubeObject } from '@keelson/api';
 import { type RunningCluster, up } from 'keelson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -133,6 +134,12 @@ describe('kubectl against keelson', () => {
     const described = await kubectl('describe', 'pod', 'web', '-n', 'e2e');
     expect(described).toMatch(/^Labels: +run=web$/m);
     expect(described).toMatch(/^QoS Class: +BestEffort$/m);
+    // Events reach describe through involvedObject field selectors.
+    const pod = await cluster.cluster.client.get<KubeObject>({ apiVersion: 'v1', kind: 'Pod' }, 'web', { namespace: 'e2e' });
+    cluster.cluster.recorder.event(pod, 'Warning', 'FailedScheduling', '0/0 nodes are available: no nodes registered.');
+    for (let i = 0; i < 100 && (await cluster.cluster.client.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: 'e2e' })).items.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await kubectl('describe', 'pod', 'web', '-n', 'e2e')).toMatch(/^ +Warning +FailedScheduling +\d+m?s +keelson +0\/0 nodes are available: no nodes registered\.$/m);
+    expect(await kubectl('get', 'events', '-n', 'e2e', '--field-selector', 'involvedObject.name=web', '-o', 'jsonpath={.items[0].reason}')).toBe('FailedScheduling');
     expect(await kubectl('get', 'pod', 'web', '-n', 'e2e', '-o', 'jsonpath={.status.phase} {.spec.containers[0].imagePullPolicy}')).toBe('Pending IfNotPresent');
   });
 
