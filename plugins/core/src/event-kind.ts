@@ -1,10 +1,12 @@
 import { defineKind, type Event } from '@keelson/api';
 import { eventColumns } from './printers/index.js';
+import { eventShape } from './shapes.js';
 
 export const EventKind = defineKind<Event>({
   group: '',
   version: 'v1',
   kind: 'Event',
+  shape: eventShape,
   plural: 'events',
   singular: 'event',
   shortNames: ['ev'],

@@ -1,10 +1,12 @@
 import { defineKind, fieldError, type Lease } from '@keelson/api';
 import { leaseColumns } from './printers/index.js';
+import { leaseShape } from './shapes.js';
 
 export const LeaseKind = defineKind<Lease>({
   group: 'coordination.k8s.io',
   version: 'v1',
   kind: 'Lease',
+  shape: leaseShape,
   plural: 'leases',
   singular: 'lease',
   namespaced: true,

@@ -1,10 +1,12 @@
 import { defineKind, fieldError, isDNS1123Label, type Namespace } from '@keelson/api';
 import { namespaceColumns } from './printers/index.js';
+import { namespaceShape } from './shapes.js';
 
 export const NamespaceKind = defineKind<Namespace>({
   group: '',
   version: 'v1',
   kind: 'Namespace',
+  shape: namespaceShape,
   plural: 'namespaces',
   singular: 'namespace',
   shortNames: ['ns'],

@@ -1,10 +1,12 @@
 import { defineKind, type Node } from '@keelson/api';
 import { nodeColumns } from './printers/index.js';
+import { nodeShape } from './shapes.js';
 
 export const NodeKind = defineKind<Node>({
   group: '',
   version: 'v1',
   kind: 'Node',
+  shape: nodeShape,
   plural: 'nodes',
   singular: 'node',
   shortNames: ['no'],

@@ -1,6 +1,7 @@
 import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
 import { podColumns } from './printers/index.js';
 import { podQOSClass } from './qos.js';
+import { podShape } from './shapes.js';
 
 function defaultContainer(c: Container): void {
   if (!c.imagePullPolicy && c.image) {
@@ -58,6 +59,7 @@ export const PodKind = defineKind<Pod>({
   group: '',
   version: 'v1',
   kind: 'Pod',
+  shape: podShape,
   plural: 'pods',
   singular: 'pod',
   shortNames: ['po'],

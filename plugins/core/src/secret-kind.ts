@@ -1,11 +1,13 @@
 import { defineKind, fieldError, type Secret } from '@keelson/api';
 import { secretColumns } from './printers/index.js';
 import { immutableViolation, validateDataKeys } from './configmap-kind.js';
+import { secretShape } from './shapes.js';
 
 export const SecretKind = defineKind<Secret>({
   group: '',
   version: 'v1',
   kind: 'Secret',
+  shape: secretShape,
   plural: 'secrets',
   singular: 'secret',
   namespaced: true,
