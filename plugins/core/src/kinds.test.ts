@@ -1,8 +1,8 @@
-import type { ConfigMap, Namespace, Pod, Secret } from '@keelson/api';
+import { type ConfigMap, type Namespace, objectShapeError, type Pod, type Secret } from '@keelson/api';
 import { type Cluster, createCluster, FakeClock, silentLogger } from '@keelson/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { podQOSClass } from './qos.js';
-import corePlugin, { ConfigMapKind, NamespaceKind, PodKind, SecretKind } from './index.js';
+import corePlugin, { ConfigMapKind, LeaseKind, NamespaceKind, NodeKind, PodKind, SecretKind } from './index.js';
 
 // (@keelson/testing depends on this plugin, so these tests assemble their cluster by hand.)
 async function startCluster(): Promise<Cluster> {
@@ -109,5 +109,21 @@ describe('QoS class', () => {
     [[{ requests: { 'example.com/gpu': '1' } }], 'BestEffort'],
   ] as const)('%j → %s', (rs, want) => {
     expect(podQOSClass(withResources(...(rs as unknown as never[])))).toBe(want);
+  });
+});
+
+describe('core kind shapes (typed decoding)', () => {
+  const pod = (c: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx', ...c }] } });
+  it('accepts well-typed objects and refuses mistyped fields the kind code reads', () => {
+    expect(objectShapeError(PodKind, pod({ ports: [{ containerPort: 80 }], resources: { limits: { cpu: '500m', memory: 1024 } } }))).toBeUndefined();
+    expect(objectShapeError(PodKind, pod({ ports: [{ containerPort: '80' }] }))).toMatch(/containerPort of type int32/);
+    expect(objectShapeError(PodKind, pod({ ports: { containerPort: 80 } }))).toMatch(/ports of type \[\]struct/);
+    expect(objectShapeError(PodKind, pod({ resources: { limits: { cpu: 'lots' } } }))).toMatch(/quantities must match/);
+    expect(objectShapeError(PodKind, { metadata: { name: 'p' }, spec: { containers: {} } })).toMatch(/containers of type \[\]struct/);
+    expect(objectShapeError(ConfigMapKind, { metadata: { name: 'c' }, data: { a: 5 } })).toMatch(/data\[a\] of type string/);
+    expect(objectShapeError(ConfigMapKind, { metadata: { name: 'c' }, binaryData: { a: '!!!' } })).toMatch(/illegal base64/);
+    expect(objectShapeError(LeaseKind, { metadata: { name: 'l' }, spec: { acquireTime: 'soon' } })).toMatch(/parsing time/);
+    expect(objectShapeError(NodeKind, { metadata: { name: 'n' }, spec: { unschedulable: 'yes' } })).toMatch(/unschedulable of type bool/);
+    expect(objectShapeError(NamespaceKind, { metadata: { name: 'n' }, spec: { finalizers: 'kubernetes' } })).toMatch(/finalizers of type \[\]string/);
   });
 });
