@@ -41,6 +41,26 @@ describe('protobuf envelope', () => {
     expect(() => decodeProtobuf(env('Pod', cm))).toThrow(/send JSON/);
     expect(() => decodeProtobuf(Buffer.from('{}'))).toThrow(/envelope/);
   });
+  it.each([
+    ['a truncated varint', [0x0a, 0xff, 0xff], /unexpected EOF in a varint/],
+    ['a length past the end', [0x0a, 0x7f, 0x01], /127 bytes long but only 1 remain/],
+    ['a 10-byte length', [0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], /bytes long but only 0 remain/],
+    ['a group wire type', [0x0b, 0x00], /illegal wire type 3/],
+    ['a fixed64 past the end', [0x09, 0x01], /unexpected EOF in a fixed-size field/],
+    ['a varint past 10 bytes', [0x08, ...Array(11).fill(0xff)], /varint overflow/],
+  ])('answers 400 for %s (kube decodes nothing half-read)', (_what, bytes, want) => {
+    expect(() => decodeProtobuf(Buffer.concat([protobufMagic, Buffer.from(bytes)]))).toThrow(want);
+    try {
+      decodeProtobuf(Buffer.concat([protobufMagic, Buffer.from(bytes)]));
+    } catch (err) {
+      expect(err).toMatchObject({ code: 400, reason: 'BadRequest' });
+    }
+  });
+  it('refuses an envelope cut inside the object instead of decoding a shorter one', () => {
+    const cm = Buffer.concat([ld(1, ld(1, 'c')), ld(2, Buffer.concat([ld(1, 'k'), ld(2, 'value')]))]);
+    const full = Buffer.concat([protobufMagic, ld(1, Buffer.concat([ld(1, 'v1'), ld(2, 'ConfigMap')])), ld(2, cm)]);
+    expect(() => decodeProtobuf(full.subarray(0, full.length - 3))).toThrow(/bytes long but only/);
+  });
 });
 
 describe('ages', () => {

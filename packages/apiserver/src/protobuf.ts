@@ -9,11 +9,17 @@ export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 type Field = { no: number; wire: number; value: bigint | Buffer };
 
+/** A body that is not a well-formed protobuf message: a 400, as kube's decoder answers it. */
+function malformed(why: string): ApiError {
+  return new ApiError(400, 'BadRequest', `error decoding the protobuf request body: ${why}`);
+}
+
 function readVarint(buf: Buffer, pos: { i: number }): bigint {
   let result = 0n;
   let shift = 0n;
   for (;;) {
-    if (pos.i >= buf.length) throw new Error('truncated varint');
+    if (pos.i >= buf.length) throw malformed('unexpected EOF in a varint');
+    if (shift >= 70n) throw malformed('varint overflow');
     const b = buf[pos.i++]!;
     result |= BigInt(b & 0x7f) << shift;
     if ((b & 0x80) === 0) return result;
@@ -30,12 +36,15 @@ function fields(buf: Buffer): Field[] {
     const wire = tag & 7;
     if (wire === 0) out.push({ no, wire, value: readVarint(buf, pos) });
     else if (wire === 2) {
-      const len = Number(readVarint(buf, pos));
-      out.push({ no, wire, value: buf.subarray(pos.i, pos.i + len) });
-      pos.i += len;
-    } else if (wire === 1) pos.i += 8;
-    else if (wire === 5) pos.i += 4;
-    else throw new Error(`unsupported wire type ${wire}`);
+      const len = readVarint(buf, pos);
+      if (len > BigInt(buf.length - pos.i)) throw malformed(`field ${no} is ${len} bytes long but only ${buf.length - pos.i} remain`);
+      out.push({ no, wire, value: buf.subarray(pos.i, pos.i + Number(len)) });
+      pos.i += Number(len);
+    } else if (wire === 1 || wire === 5) {
+      pos.i += wire === 1 ? 8 : 4;
+      if (pos.i > buf.length) throw malformed('unexpected EOF in a fixed-size field');
+    } else throw malformed(`illegal wire type ${wire} for field ${no}`);
+    if (no < 1) throw malformed('illegal field number 0');
   }
   return out;
 }
