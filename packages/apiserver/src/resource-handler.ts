@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, type DeleteOptions, type KindDefinition, type KubeObject, methodNotAllowed } from '@keelson/api';
 import { type Cluster, getScale, type PatchType, patchScale, type Scale, updateScale, type WatchEvent } from '@keelson/core';
+import { decodeDeleteOptions, decodeObjectBody } from './decode.js';
 import { negotiate, readBody } from './negotiation.js';
 import { decodeProtobuf } from './protobuf.js';
 import type { RequestInfo } from './request-info.js';
@@ -94,14 +95,14 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
     }
     case 'POST': {
       if (info.name) throw methodNotAllowed(`POST is not supported on ${kind.plural}/${info.name}`);
-      const obj = (await jsonBody(req)) as KubeObject | undefined;
+      const obj = await decodeObjectBody(kind, req);
       if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('the request body must be an object with metadata');
       const created = await rs.create(obj, { namespace: ns, dryRun, fieldManager });
       return sendJson(res, 201, created);
     }
     case 'PUT': {
       if (!info.name) throw methodNotAllowed(`PUT needs a name`);
-      const obj = (await jsonBody(req)) as KubeObject;
+      const obj = (await decodeObjectBody(kind, req)) as KubeObject;
       if (!obj?.metadata) throw badRequest('the request body must be an object with metadata');
       if (obj.metadata.name && obj.metadata.name !== info.name) {
         throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
@@ -125,8 +126,7 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
       return sendJson(res, 200, patched);
     }
     case 'DELETE': {
-      const body = ((await jsonBody(req)) ?? {}) as DeleteOptions;
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the request body must be DeleteOptions');
+      const body = await decodeDeleteOptions(kind, req);
       const opts: DeleteOptions = { ...body };
       if (q.has('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy') as DeleteOptions['propagationPolicy'];
       if (q.has('gracePeriodSeconds')) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
