@@ -1,4 +1,4 @@
-import { ApiError, type KindDefinition, type KubeList, type KubeObject, kindApiVersion, resourceExpired } from '@keelson/api';
+import { ApiError, fieldError, type FieldError, invalid, type KindDefinition, type KubeList, type KubeObject, kindApiVersion, resourceExpired } from '@keelson/api';
 import type { ListOptions, WatchEvent, WatchHandle, WatchHandler, WatchOptions } from '../client/client.js';
 import type { Clock } from '../clock/clock.js';
 import { CompactedError, FutureRevisionError, type Store, type StoreEvent } from '../store/store.js';
@@ -12,8 +12,21 @@ export const BOOKMARK_INTERVAL_MS = 60_000;
 
 function parseRv(rv: string | undefined): number | undefined {
   if (rv === undefined || rv === '') return undefined;
-  if (!/^\d+$/.test(rv)) throw new ApiError(400, 'BadRequest', `invalid resource version: "${rv}"`);
+  // kube's strconv.ParseUint(rv, 10, 64): digits only, and it must fit 64 bits.
+  if (!/^\d+$/.test(rv) || BigInt(rv) >= 2n ** 64n) throw new ApiError(400, 'BadRequest', `invalid resource version: "${rv}"`);
   return Number(rv);
+}
+
+/** kube's ValidateListOptions (for a list, not a watch): how resourceVersionMatch may be used. 422 otherwise. */
+export function validateListOptions(opts: ListOptions): void {
+  const match = opts.resourceVersionMatch as string | undefined;
+  if (!match) return;
+  const errs: FieldError[] = [];
+  if (!opts.resourceVersion) errs.push(fieldError('FieldValueForbidden', 'resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+  if (opts.continue) errs.push(fieldError('FieldValueForbidden', 'resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(fieldError('FieldValueNotSupported', 'resourceVersionMatch', `"${match}": supported values: "Exact", "NotOlderThan", ""`));
+  if (match === 'Exact' && opts.resourceVersion === '0') errs.push(fieldError('FieldValueForbidden', 'resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  if (errs.length) throw invalid('ListOptions', 'meta.k8s.io', '', errs);
 }
 
 function tooLarge(rv: number, current: number): ApiError {
@@ -22,6 +35,7 @@ function tooLarge(rv: number, current: number): ApiError {
 
 /** LIST with selectors, snapshot pagination (limit/continue) and resourceVersion semantics. */
 export async function listObjects<T extends KubeObject>(kind: KindDefinition, store: Store, opts: ListOptions): Promise<KubeList<T>> {
+  validateListOptions(opts);
   const sel = selection(kind, opts.labelSelector, opts.fieldSelector);
   const prefix = listPrefix(kind, opts.namespace);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;

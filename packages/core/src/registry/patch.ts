@@ -1,4 +1,4 @@
-import { ApiError, badRequest } from '@keelson/api';
+import { ApiError, badRequest, jsonTooDeep } from '@keelson/api';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { PatchType } from '../client/client.js';
 import { type PatchMetaLookup, knownPatchMeta, strategicMergePatch } from './strategic-merge.js';
@@ -41,6 +41,7 @@ export function applyPatch(obj: unknown, type: PatchType, patch: unknown, meta: 
 }
 
 function parse(s: string): unknown {
+  if (jsonTooDeep(s)) throw badRequest('error decoding patch: exceeded max depth of 10000');
   try {
     return JSON.parse(s);
   } catch (err) {

@@ -26,7 +26,7 @@ import { applyConfigurationOf } from './apply-request.js';
 import { type FieldScope, recordUpdate, serverSideApply } from './managed-fields/index.js';
 import { applyPatch } from './patch.js';
 import { type PatchMetaLookup, schemaPatchMeta } from './strategic-merge.js';
-import { immutableField, validateObject } from './validate.js';
+import { checkPatchedShape, immutableField, validateObject } from './validate.js';
 
 export interface WriteCallOptions {
   namespace?: string;
@@ -196,6 +196,7 @@ export class ResourceStore {
       { name, namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: opts.fieldManager },
       (old) => {
         const patched = applyPatch(old, type, patch, this.patchMeta) as T;
+        checkPatchedShape(this.ctx, name, patched);
         if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed the object metadata');
         if (patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
         if (patched.metadata.name !== name) throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
