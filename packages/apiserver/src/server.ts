@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError } from '@keelson/api';
+import { ApiError, badRequest } from '@keelson/api';
 import type { Cluster } from '@keelson/core';
 import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
-import { negotiate } from './negotiation.js';
+import { acceptable, bodyMediaTypes, negotiate, parseMediaType } from './negotiation.js';
+import { answerMalformed } from './malformed.js';
+import { notAcceptable, validateQuery } from './query.js';
 import { openApiGroupVersion, openApiRoot } from './openapi.js';
 import { parseResourcePath } from './request-info.js';
 import { handleResource } from './resource-handler.js';
@@ -35,7 +37,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://keelson');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const path = requestPath(req.url ?? '/');
     const get = req.method === 'GET';
     if (get && path === '/version') {
       return sendJson(res, 200, {
@@ -84,16 +86,27 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     const info = parseResourcePath(path);
     const kind = info && cluster.kinds.byResource(info.group, info.version, info.resource);
     if (!info || !kind) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    checkResourceRequest(req, url);
     return handleResource(cluster, kind, info, req, res, url);
   };
 
   const server = createServer((req, res) => {
     res.on('finish', () => {
-      const info = parseResourcePath(new URL(req.url ?? '/', 'http://keelson').pathname);
+      let info: ReturnType<typeof parseResourcePath>;
+      try {
+        info = parseResourcePath(requestPath(req.url ?? '/'));
+      } catch {
+        info = undefined; // a malformed path was answered with a 400: count it without a resource
+      }
       const key = `verb="${req.method}",resource="${info?.resource ?? ''}",code="${res.statusCode}"`;
       requests.set(key, (requests.get(key) ?? 0) + 1);
     });
     route(req, res).catch((err: unknown) => sendError(res, err));
+  });
+  // Requests node's HTTP parser refuses, and CONNECT, get a Status too (node would drop them or answer bare text).
+  server.on('clientError', answerMalformed);
+  server.on('connect', (req: IncomingMessage, socket: import('node:net').Socket) => {
+    answerMalformed(Object.assign(new Error(`${req.method} is not supported`), { code: 'HPE_INVALID_METHOD' }), socket);
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -120,6 +133,43 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       });
     },
   };
+}
+
+/**
+ * The request target's path, still percent-encoded and without trailing slashes, checked as a
+ * Go server would: 400 for a bad percent-escape or a "." / ".." segment, 404 for an empty segment.
+ */
+export function requestPath(target: string): string {
+  const raw = target.split(/[?#]/, 1)[0]!;
+  if (!raw.startsWith('/')) throw badRequest(`invalid request target ${JSON.stringify(target.slice(0, 100))}`);
+  const trimmed = raw.replace(/\/+$/, '') || '/';
+  const segments = trimmed.split('/').slice(1);
+  for (const seg of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(seg);
+    } catch {
+      throw badRequest(`invalid URL escape in path segment ${JSON.stringify(seg.slice(0, 100))}`);
+    }
+    if (decoded === '.' || decoded === '..') throw badRequest(`invalid path segment ${JSON.stringify(decoded)}: may not be '.' or '..'`);
+    if (trimmed !== '/' && seg === '') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+  return trimmed;
+}
+
+/** Headers and query of a resource request, checked before it runs (415, 406, 400, 422). */
+function checkResourceRequest(req: IncomingMessage, url: URL): void {
+  const method = req.method ?? 'GET';
+  const ctype = req.headers['content-type'];
+  if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && ctype) {
+    const m = parseMediaType(ctype);
+    if (!m || (method !== 'PATCH' && !bodyMediaTypes.includes(m.type))) {
+      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${bodyMediaTypes.join(', ')}`);
+    }
+  }
+  if (!acceptable(req.headers.accept)) throw notAcceptable(String(req.headers.accept));
+  const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+  validateQuery(method, url.searchParams, watch);
 }
 
 function gvOrThrow<T extends { resources: unknown[] }>(list: T): T {
