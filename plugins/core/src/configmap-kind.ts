@@ -27,6 +27,16 @@ function immutableViolation(obj: ConfigMap | Secret, old: ConfigMap | Secret | u
   return same ? [] : [fieldError('FieldValueForbidden', 'data', `field is immutable when \`immutable\` is set (${kind})`)];
 }
 
+/** kube's MaxSecretSize / ConfigMap limit: data and binaryData together (keys + values) at most 1 MiB. */
+export const MAX_CONFIGMAP_BYTES = 1024 * 1024;
+
+function sizeError(cm: ConfigMap): FieldError[] {
+  let size = 0;
+  for (const [k, v] of Object.entries(cm.data ?? {})) size += k.length + v.length;
+  for (const [k, v] of Object.entries(cm.binaryData ?? {})) size += k.length + Buffer.byteLength(v, 'base64');
+  return size > MAX_CONFIGMAP_BYTES ? [fieldError('FieldValueTooLong', '', `must have at most ${MAX_CONFIGMAP_BYTES} bytes`)] : [];
+}
+
 export const ConfigMapKind = defineKind<ConfigMap>({
   group: '',
   version: 'v1',
@@ -38,7 +48,7 @@ export const ConfigMapKind = defineKind<ConfigMap>({
   namespaced: true,
   tracksGeneration: false,
   printerColumns: configMapColumns,
-  validate: (cm, old) => [...validateDataKeys([['data', cm.data], ['binaryData', cm.binaryData]]), ...immutableViolation(cm, old, 'ConfigMap')],
+  validate: (cm, old) => [...validateDataKeys([['data', cm.data], ['binaryData', cm.binaryData]]), ...sizeError(cm), ...immutableViolation(cm, old, 'ConfigMap')],
 });
 
 export { immutableViolation };

@@ -127,3 +127,14 @@ describe('core kind shapes (typed decoding)', () => {
     expect(objectShapeError(NamespaceKind, { metadata: { name: 'n' }, spec: { finalizers: 'kubernetes' } })).toMatch(/finalizers of type \[\]string/);
   });
 });
+
+describe('ConfigMap size', () => {
+  let cluster: Cluster;
+  beforeEach(async () => (cluster = await startCluster()));
+  afterEach(() => cluster.stop());
+  it('refuses more than 1 MiB of data (kube: Too long: must have at most 1048576 bytes)', async () => {
+    const cms = cluster.client.resource<ConfigMap>(ConfigMapKind, 'default');
+    await expect(cms.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { a: 'x'.repeat(1024 * 1024) } })).rejects.toMatchObject({ code: 422, message: expect.stringMatching(/Too long: must have at most 1048576 bytes/) });
+    await expect(cms.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok' }, data: { a: 'x'.repeat(1024 * 1024 - 1) } })).resolves.toBeDefined();
+  });
+});
