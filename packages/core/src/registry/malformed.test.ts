@@ -21,6 +21,15 @@ describe('patches whose result no longer decodes as the kind', () => {
     await expect(widgets.patch('a', 'merge', deep)).rejects.toMatchObject({ code: 400, message: expect.stringMatching(/exceeded max depth/) });
   });
 
+  it.each(['merge', 'strategic'])('a 4xx for a %s patch nested just under the limit, which overflowed the stack (a 500)', async (type) => {
+    const { widgets } = setup();
+    await widgets.create(widget('a'));
+    const deep = '{"metadata":{"labels":{"x":' + '{"a":'.repeat(9_990) + '1' + '}'.repeat(9_993);
+    // 400 where the merge runs out of stack, 422 (a label that is not a string) where it does not.
+    const err = (await widgets.patch('a', type as 'merge', deep).catch((e: unknown) => e)) as { code?: number; message?: string };
+    expect([400, 422], err.message).toContain(err.code);
+  });
+
   it('normalises nulls in the result as Go decoding does (a null label value is "")', async () => {
     const { widgets } = setup();
     await widgets.create(widget('a'));

@@ -16,6 +16,16 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 
 /** Applies a patch of the given type to a copy of obj. */
 export function applyPatch(obj: unknown, type: PatchType, patch: unknown, meta: PatchMetaLookup = knownPatchMeta): unknown {
+  try {
+    return patchDocument(obj, type, patch, meta);
+  } catch (err) {
+    // The merges recurse: a patch nested thousands deep (kube decodes up to 10000) runs out of stack.
+    if (err instanceof RangeError) throw badRequest(`error applying patch: ${err.message}: the patch is nested too deeply`);
+    throw err;
+  }
+}
+
+function patchDocument(obj: unknown, type: PatchType, patch: unknown, meta: PatchMetaLookup): unknown {
   const body = typeof patch === 'string' ? parse(patch) : patch;
   switch (type) {
     case 'merge':
