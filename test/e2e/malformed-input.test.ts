@@ -7,7 +7,7 @@
  * Reproduce a failure with KEELSON_FUZZ_SEED=<seed> (printed at the start); each request also
  * reproduces alone from (seed, index), see requestRng.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningCluster, up } from 'keelson';
@@ -91,6 +91,8 @@ describe('malformed input never crashes the server', () => {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     console.log(`malformed-input fuzz: status codes ${JSON.stringify(Object.fromEntries([...codes].sort(([a], [b]) => a - b)))}`);
+    // KEELSON_FUZZ_REPORT=<file> keeps every bad answer, not only the first ones in the assertion message.
+    if (process.env.KEELSON_FUZZ_REPORT) writeFileSync(process.env.KEELSON_FUZZ_REPORT, failures.join('\n') + '\n');
     expect(failures.length, `seed ${seed}: ${failures.length} bad answers, e.g.\n${failures.slice(0, 25).join('\n')}`).toBe(0);
   });
 

@@ -176,42 +176,51 @@ function protobufBody(rng: Rng, name: string): Body {
   return { data: make(), contentType: ct, note: `protobuf: ${note}` };
 }
 
-/** An invalid create/update body for the target, named name where a name matters. */
-export function invalidBody(rng: Rng, t: Target, name: string): Body {
+/** How many of invalidBody's forms come first as bodies that cannot be decoded at all. */
+const DECODE_FORMS = 11;
+
+/**
+ * An invalid create/update body for the target, named name where a name matters. decodeOnly keeps
+ * to bodies that cannot even be decoded (a status write ignores metadata and spec, so only those
+ * are invalid there whatever the object says).
+ */
+export function invalidBody(rng: Rng, t: Target, name: string, decodeOnly = false): Body {
   const base = typed(t, name);
   const s = JSON.stringify(base);
   const forms: (() => Body)[] = [
+    // Undecodable bodies first (decodeOnly picks among these).
     () => ({ data: rng.bytes(rng.int(0, 300)), contentType: 'application/json', note: 'random bytes' }),
     () => text(s.slice(0, rng.int(0, s.length - 1)), 'truncated JSON'),
     () => text(rng.pick([`{"a":}`, `${s.slice(0, -1)},}`, `{'apiVersion':'v1'}`, `${s}x`, `${s}${s}`, 'NaN', `\uFEFF${s}`, `// c\n${s}`, '{apiVersion:"v1"}', `{"metadata":{"name":"a\u0001"}}`, '"unterminated', '[1,2', `{"a":01}`, `{"a":.5}`, `{"a":tru}`]), 'invalid JSON syntax'),
     () => json(rng.pick([[], [base], 5, 'pod', null, true, false, 1e308]), 'top level not an object'),
     () => json({ ...base, metadata: rng.pick(['name', [], [{ name }], 5, true, null]) }, 'metadata of the wrong type'),
-    () => json(setPath(base, 'metadata.name', rng.pick([...notStrings, 'n'.repeat(300), rng.pick(badNames)])), 'bad metadata.name'),
-    () => json(setPath(base, 'metadata.labels', rng.pick([...notObjects, { [rng.pick(badLabelKeys)]: 'v' }, { k: rng.pick(badLabelValues) }, { k: rng.pick(notStrings) }])), 'bad labels'),
-    () => json(setPath(base, 'metadata.annotations', rng.pick([...notObjects, { k: rng.pick(notStrings) }, { [rng.pick(badLabelKeys)]: 'v' }, { a: 'x'.repeat(256 * 1024 + 1) }])), 'bad annotations'),
-    () => json(setPath(base, rng.pick(['metadata.finalizers', 'metadata.ownerReferences']), rng.pick([5, 'x', { a: 1 }, [5], true, [{ uid: 5 }]])), 'bad metadata list field'),
     () => json(setPath(base, rng.pick(['metadata.generateName', 'metadata.namespace', 'metadata.resourceVersion', 'metadata.uid']), rng.pick([5, { a: 1 }, [5], true])), 'metadata string field of the wrong type'),
     () => {
-      const [path, value] = rng.pick(kindCorruptions(t, rng));
-      const v = value as unknown;
-      return json(setPath(base, path, v), `${t.kind}.${path} = ${JSON.stringify(v)?.slice(0, 60)}`);
-    },
-    () => {
-      const depth = rng.pick([10_000, 100_000]);
+      const depth = rng.pick([9_990, 10_000, 100_000]);
       const where = rng.pick(['top', 'label', 'name']);
       const nested = deep(depth, rng.chance(0.5));
       if (where === 'top') return text(nested, `nested ${depth} deep`);
       const obj = where === 'label' ? setPath(base, 'metadata.labels', { k: '@@' }) : setPath(base, 'metadata.name', '@@');
       return text(JSON.stringify(obj).replace('"@@"', nested), `nested ${depth} deep in ${where}`);
     },
-    () => {
-      const huge = 'h'.repeat(rng.pick([100_000, 1_100_000]));
-      return json(rng.pick([setPath(base, 'metadata.name', huge), setPath(base, 'metadata.labels', { k: huge }), setPath(base, 'metadata.labels', { [huge]: 'v' })]), `huge string (${huge.length})`);
-    },
     () => json({ ...base, padding: 'p'.repeat(3 * 1024 * 1024 + rng.int(1, 100_000)) }, 'body over 3 MiB'),
     () => json({ ...base, kind: rng.pick(['Secret', 'Pod', 'Nope', 5, {}].filter((k) => k !== t.kind)) }, 'wrong kind'),
     () => json({ ...base, apiVersion: rng.pick(['v2', 'apps/v1', 'bogus/v1', 'coordination.k8s.io/v9', 5, '/'].filter((v) => v !== t.apiVersion)) }, 'wrong apiVersion'),
     () => protobufBody(rng, name),
+    // Bodies that decode but fail validation (422) or do not match the URL (400).
+    () => json(setPath(base, 'metadata.name', rng.pick([...notStrings, 'n'.repeat(300), rng.pick(badNames)])), 'bad metadata.name'),
+    () => json(setPath(base, 'metadata.labels', rng.pick([...notObjects, { [rng.pick(badLabelKeys)]: 'v' }, { k: rng.pick(badLabelValues) }, { k: rng.pick(notStrings) }])), 'bad labels'),
+    () => json(setPath(base, 'metadata.annotations', rng.pick([...notObjects, { k: rng.pick(notStrings) }, { [rng.pick(badLabelKeys)]: 'v' }, { a: 'x'.repeat(256 * 1024 + 1) }])), 'bad annotations'),
+    () => json(setPath(base, rng.pick(['metadata.finalizers', 'metadata.ownerReferences']), rng.pick([5, 'x', { a: 1 }, [5], true, [{ uid: 5 }]])), 'bad metadata list field'),
+    () => {
+      const [path, value] = rng.pick(kindCorruptions(t, rng));
+      const v = value as unknown;
+      return json(setPath(base, path, v), `${t.kind}.${path} = ${JSON.stringify(v)?.slice(0, 60)}`);
+    },
+    () => {
+      const huge = 'h'.repeat(rng.pick([100_000, 1_100_000]));
+      return json(rng.pick([setPath(base, 'metadata.name', huge), setPath(base, 'metadata.labels', { k: huge }), setPath(base, 'metadata.labels', { [huge]: 'v' })]), `huge string (${huge.length})`);
+    },
   ];
-  return rng.pick(forms)();
+  return rng.pick(decodeOnly ? forms.slice(0, DECODE_FORMS) : forms)();
 }

@@ -27,13 +27,13 @@ function bodyRequest(rng: Rng): FuzzRequest {
   const t = rng.pick(targets);
   if (rng.chance(0.5)) return withBody('POST', t.collection, invalidBody(rng, t, fresh(rng)), 'body:POST');
   const status = (t.resource === 'pods' || t.resource === 'nodes') && rng.chance(0.15);
-  return withBody('PUT', item(t) + (status ? '/status' : ''), invalidBody(rng, t, t.fixture), status ? 'body:PUT/status' : 'body:PUT');
+  return withBody('PUT', item(t) + (status ? '/status' : ''), invalidBody(rng, t, t.fixture, status), status ? 'body:PUT/status' : 'body:PUT');
 }
 
 const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 
 /** A JSON patch kube-apiserver rejects: one op that cannot apply, or any op followed by a failing test. */
-function jsonPatch(rng: Rng, t: Target): unknown {
+function jsonPatch(rng: Rng, t: Target, status: boolean): unknown {
   const failing: unknown[] = [
     { op: 'frobnicate', path: '/metadata/labels' },
     { op: 'add', path: '/metadata/nope/deeper/still', value: 'y' },
@@ -46,7 +46,8 @@ function jsonPatch(rng: Rng, t: Target): unknown {
     { op: 'test', path: '/metadata/uid', value: 5 },
     { op: 'add', path: '/metadata/finalizers/99', value: 'x' },
     { op: 'add', path: '/metadata/labels/a', value: rng.pick([5, true, {}, []]) },
-    { op: 'add', path: '/metadata/labels/-bad-', value: 'v' },
+    // A status write ignores metadata, so values that only fail validation are invalid on the main resource only.
+    ...(status ? [] : [{ op: 'add', path: '/metadata/labels/-bad-', value: 'v' }]),
     { op: 'replace', path: '/metadata', value: rng.pick(['x', 5, []]) },
     { op: 'add', path: '/metadata/name', value: 'renamed' },
     { op: 'replace', path: '/metadata/resourceVersion', value: rng.pick(['1', 'abc', 5]) },
@@ -96,15 +97,15 @@ function strategicPatch(rng: Rng, t: Target): unknown {
   return rng.pick(forms);
 }
 
-function mergePatch(rng: Rng, t: Target): unknown {
+function mergePatch(rng: Rng, t: Target, status: boolean): unknown {
   const forms: unknown[] = [
     rng.pick([[], [{ metadata: {} }], 5, 'x', true]),
     { metadata: rng.pick(['x', 5, [], true]) },
     { metadata: { name: rng.pick([5, 'other-name', {}, []]) } },
-    { metadata: { labels: rng.pick(['x', 5, [], { a: 5 }, { a: {} }, { '-x-': 'v' }, { a: 'v'.repeat(64) }]) } },
+    { metadata: { labels: rng.pick(['x', 5, [], { a: 5 }, { a: {} }, ...(status ? [] : [{ '-x-': 'v' }, { a: 'v'.repeat(64) }])]) } },
     { metadata: { annotations: rng.pick(['x', { a: 5 }]) } },
     { metadata: { resourceVersion: rng.pick(['1', 'abc', 5]) } },
-    { metadata: { uid: rng.pick(['00000000-0000-0000-0000-000000000000', 5]) } },
+    { metadata: { uid: rng.pick(status ? [5] : ['00000000-0000-0000-0000-000000000000', 5]) } },
     { apiVersion: rng.pick(['v9', 5, 'apps/v1']) },
     { kind: rng.pick(['Nope', 5]) },
     ...(t.resource === 'pods' ? [{ spec: { containers: rng.pick([{}, 'c', [{ name: 5 }], [{ name: 'c', image: 'nginx', ports: [{ containerPort: 'x' }] }]]) } }] : []),
@@ -121,7 +122,7 @@ function patchRequest(rng: Rng): FuzzRequest {
   const status = (t.resource === 'pods' || t.resource === 'nodes') && rng.chance(0.15);
   const path = item(t) + (status ? '/status' : '');
   const enc = (v: unknown) => Buffer.from(JSON.stringify(v));
-  const family = rng.int(0, 6);
+  const family = rng.int(0, 7);
   const patch = (contentType: string | undefined, body: Buffer, note: string, query = ''): FuzzRequest => ({
     method: 'PATCH',
     path: path + query,
@@ -132,11 +133,11 @@ function patchRequest(rng: Rng): FuzzRequest {
   });
   switch (family) {
     case 0: {
-      const p = jsonPatch(rng, t);
+      const p = jsonPatch(rng, t, status);
       return patch(patchTypes[0], enc(p), JSON.stringify(p).slice(0, 120));
     }
     case 1: {
-      const p = mergePatch(rng, t);
+      const p = mergePatch(rng, t, status);
       return patch(patchTypes[1], enc(p), JSON.stringify(p).slice(0, 120));
     }
     case 2: {
@@ -155,6 +156,14 @@ function patchRequest(rng: Rng): FuzzRequest {
     }
     case 5:
       return patch(undefined, enc({ metadata: { labels: { fuzz: 'x' } } }), 'patch without Content-Type');
+    case 6: {
+      // Nested past kube's depth limit, or mistyped deep inside labels.
+      const ct = rng.pick(patchTypes.slice(0, 3));
+      const depth = rng.pick([9_990, 10_000, 100_000]);
+      const nested = '{"a":'.repeat(depth) + '"x"' + '}'.repeat(depth);
+      const body = ct === patchTypes[0] ? `[{"op":"add","path":"/metadata/labels/deep","value":${nested}}]` : `{"metadata":{"labels":{"deep":${nested}}}}`;
+      return patch(ct, Buffer.from(body), `${ct} nested ${depth} deep`);
+    }
     default: {
       const ct = rng.pick(patchTypes.slice(0, 3));
       const garbage = rng.pick([rng.bytes(rng.int(0, 100)), Buffer.from(''), Buffer.from('{"metadata":'), Buffer.from('[{"op":"add"'), Buffer.from('\uFEFF{}')]);
@@ -214,7 +223,7 @@ function pathRequest(rng: Rng): FuzzRequest {
 
 function queryRequest(rng: Rng): FuzzRequest {
   const t = rng.pick(targets);
-  const selectors = ['a in (b', 'a in (', '(a=b', 'a=b)', 'a!', '!', 'a==b==c', 'a=b,,c=d', 'a notin b', '=b', 'a in ()', 'a=b c', '-a=b', 'a>1x', 'a gt 1', 'x/y/z=1', 'a=' + 'v'.repeat(64), '%zz'];
+  const selectors = ['a in (b', 'a in (', '(a=b', 'a=b)', 'a!', '!', 'a==b==c', 'a=b,,c=d', 'a notin b', '=b', 'a=b c', '-a=b', 'a>1x', 'a gt 1', 'x/y/z=1', 'a=' + 'v'.repeat(64), '%zz'];
   const fieldSelectors = ['spec.nope=1', 'metadata.name', 'metadata.name~x', 'metadata.name>=1', 'metadata.name in (a)', 'status.phase!', 'bogus.field=x', '=x', 'metadata.name=a,=b', 'metadata.namespace!=x,spec'];
   const list: [string, string][] = [
     ['limit', rng.pick(['abc', '1e99', '1.5', '0x10', '9999999999999999999999', ' 1', '--1'])],
@@ -226,7 +235,8 @@ function queryRequest(rng: Rng): FuzzRequest {
     ['timeoutSeconds', rng.pick(['abc', '1e99', '1.5', 'ten', '99999999999999999999999', '0x10'])],
   ];
   const [key, value] = rng.pick(list);
-  const watch = rng.chance(0.4);
+  // A watch ignores continue (kube does not refuse it), so continue garbage is only sent to lists.
+  const watch = key !== 'continue' && rng.chance(0.4);
   let qs = `${key}=${encodeURIComponent(value)}`;
   if (key === 'timeoutSeconds' || watch) qs += '&watch=true';
   if (key === 'resourceVersionMatch' && rng.chance(0.5)) qs += '&resourceVersion=1';
