@@ -1,4 +1,4 @@
-import { ApiError, badRequest, fieldError, invalid, type KindDefinition, kindApiVersion, type KubeObject } from '@keelson/api';
+import { ApiError, badRequest, fieldError, invalid, type KindDefinition, kindApiVersion, type KubeObject, objectShapeError } from '@keelson/api';
 import { parse as parseYaml } from 'yaml';
 
 /**
@@ -28,6 +28,9 @@ export function applyConfigurationOf(kind: KindDefinition, name: string, namespa
   if (obj.kind !== kind.kind) throw badRequest(`the kind in the data (${String(obj.kind ?? '')}) does not match the expected kind (${kind.kind})`);
   if (obj.metadata === undefined) obj.metadata = {};
   if (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) throw badRequest('metadata must be an object');
+  // Fields of the wrong type cannot be applied (checked on a copy: a null in a configuration means something to apply).
+  const mistyped = objectShapeError(kind, structuredClone(obj));
+  if (mistyped) throw badRequest(`failed to create typed patch object (${expected}, Kind=${kind.kind}): ${mistyped}`);
   const meta = obj.metadata;
   if (meta.name === undefined || meta.name === '') meta.name = name;
   if (meta.name !== name) throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);

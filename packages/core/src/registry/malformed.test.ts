@@ -64,3 +64,23 @@ describe('annotations (kube ValidateAnnotations)', () => {
     await expect(widgets.create(widget('a', { metadata: { name: 'a', annotations: { 'Example.com/Key': 'x'.repeat(1000) } } }))).resolves.toBeDefined();
   });
 });
+
+describe('server-side apply of a mistyped configuration', () => {
+  it.each([
+    ['a number label', 'metadata:\n  name: a\n  labels:\n    x: 5\n', /\.metadata\.labels\[x\] of type string/],
+    ['finalizers as a string (a 500 in the validation)', 'metadata:\n  name: a\n  finalizers: x\n', /finalizers of type \[\]string/],
+    ['an annotation map', 'metadata:\n  name: a\n  annotations:\n    x: {b: c}\n', /annotations\[x\] of type string/],
+  ])('400 for %s (it was stored as sent)', async (_what, yaml, want) => {
+    const { widgets } = setup();
+    await widgets.create(widget('a'));
+    const body = `apiVersion: example.com/v1\nkind: Widget\n${yaml}`;
+    await expect(widgets.patch('a', 'apply', body, { fieldManager: 'test' })).rejects.toMatchObject({ code: 400, message: expect.stringMatching(want) });
+    expect((await widgets.get('a')).metadata).not.toHaveProperty('finalizers');
+  });
+
+  it('still applies a null (it means something to apply)', async () => {
+    const { widgets } = setup();
+    await widgets.create(widget('a'));
+    await expect(widgets.patch('a', 'apply', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: a\n  labels: null\n', { fieldManager: 'test' })).resolves.toBeDefined();
+  });
+});
