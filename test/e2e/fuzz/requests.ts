@@ -146,7 +146,26 @@ function patchRequest(rng: Rng): FuzzRequest {
     }
     case 3: {
       const bad = rng.pick(['{', 'a: [', 'metadata:\n\tname: x', '- a\n b: c', '"unterminated', 'a: *nope', '%YAML 9.9\n---\na: 1', '\u0000', 'a: b\n  c: d']);
-      const yaml = rng.chance(0.5) ? bad : `apiVersion: ${t.apiVersion}\nkind: ${t.kind}\nmetadata:\n  name: ${t.fixture}\n`;
+      const head = `apiVersion: ${t.apiVersion}\nkind: ${t.kind}\nmetadata:\n  name: ${t.fixture}\n`;
+      if (rng.chance(0.4)) {
+        // A well-formed apply (with its fieldManager) of a configuration that is not a valid object.
+        const extra = rng.pick([
+          '  labels:\n    a: 5\n',
+          '  labels: [a]\n',
+          ...(status ? [] : ['  labels:\n    "-bad-": v\n']),
+          '  annotations:\n    a: {b: c}\n',
+          '  finalizers: x\n',
+          '  ownerReferences: [5]\n',
+          '  uid: 5\n',
+          ...(t.resource === 'pods' ? ['spec:\n  containers: {}\n', 'spec:\n  containers:\n  - name: c\n    ports:\n    - containerPort: eighty\n'] : []),
+          ...(t.resource === 'configmaps' ? ['data:\n  a: 5\n', 'data: [a]\n', 'binaryData:\n  a: "!!!"\n'] : []),
+          ...(t.resource === 'leases' ? ['spec:\n  leaseDurationSeconds: ten\n', 'spec:\n  renewTime: yesterday\n'] : []),
+          ...(t.resource === 'nodes' ? ['spec:\n  unschedulable: maybe\n'] : []),
+        ]);
+        const yaml = rng.chance(0.15) ? head.replace(`kind: ${t.kind}`, 'kind: Nope') : head + extra;
+        return patch(patchTypes[3], Buffer.from(yaml), `apply: ${JSON.stringify(yaml).slice(0, 120)}`, '?fieldManager=fuzz');
+      }
+      const yaml = rng.chance(0.5) ? bad : head;
       // Valid YAML is still an invalid apply request: fieldManager is required.
       return patch(patchTypes[3], Buffer.from(yaml), `apply: ${JSON.stringify(yaml).slice(0, 80)}`, yaml === bad && rng.chance(0.5) ? '?fieldManager=fuzz' : '');
     }
