@@ -1,4 +1,5 @@
 import { type ConfigMap, defineKind, fieldError, type FieldError, type Secret } from '@keelson/api';
+import { ConfigMapSchema } from './schemas/index.js';
 import { configMapColumns } from './printers/index.js';
 
 const configKey = /^[-._a-zA-Z0-9]+$/;
@@ -33,6 +34,7 @@ export const ConfigMapKind = defineKind<ConfigMap>({
   plural: 'configmaps',
   singular: 'configmap',
   shortNames: ['cm'],
+  schema: ConfigMapSchema,
   namespaced: true,
   printerColumns: configMapColumns,
   validate: (cm, old) => [...validateDataKeys([['data', cm.data], ['binaryData', cm.binaryData]]), ...immutableViolation(cm, old, 'ConfigMap')],

@@ -1,4 +1,5 @@
 import { defineKind, type Event } from '@keelson/api';
+import { EventSchema } from './schemas/index.js';
 import { eventColumns } from './printers/index.js';
 
 export const EventKind = defineKind<Event>({
@@ -8,6 +9,7 @@ export const EventKind = defineKind<Event>({
   plural: 'events',
   singular: 'event',
   shortNames: ['ev'],
+  schema: EventSchema,
   namespaced: true,
   printerColumns: eventColumns,
   defaults(e) {

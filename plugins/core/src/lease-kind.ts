@@ -1,4 +1,5 @@
 import { defineKind, fieldError, type Lease } from '@keelson/api';
+import { LeaseSchema } from './schemas/index.js';
 import { leaseColumns } from './printers/index.js';
 
 export const LeaseKind = defineKind<Lease>({
@@ -7,6 +8,7 @@ export const LeaseKind = defineKind<Lease>({
   kind: 'Lease',
   plural: 'leases',
   singular: 'lease',
+  schema: LeaseSchema,
   namespaced: true,
   printerColumns: leaseColumns,
   validate(l) {

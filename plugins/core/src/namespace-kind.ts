@@ -1,4 +1,5 @@
 import { defineKind, fieldError, isDNS1123Label, type Namespace } from '@keelson/api';
+import { NamespaceSchema } from './schemas/index.js';
 import { namespaceColumns } from './printers/index.js';
 
 export const NamespaceKind = defineKind<Namespace>({
@@ -8,6 +9,7 @@ export const NamespaceKind = defineKind<Namespace>({
   plural: 'namespaces',
   singular: 'namespace',
   shortNames: ['ns'],
+  schema: NamespaceSchema,
   namespaced: false,
   printerColumns: namespaceColumns,
   subresources: { status: true },

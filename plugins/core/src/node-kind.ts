@@ -1,4 +1,5 @@
 import { defineKind, type Node } from '@keelson/api';
+import { NodeSchema } from './schemas/index.js';
 import { nodeColumns } from './printers/index.js';
 
 export const NodeKind = defineKind<Node>({
@@ -8,6 +9,7 @@ export const NodeKind = defineKind<Node>({
   plural: 'nodes',
   singular: 'node',
   shortNames: ['no'],
+  schema: NodeSchema,
   namespaced: false,
   printerColumns: nodeColumns,
   subresources: { status: true },

@@ -1,4 +1,5 @@
 import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
+import { PodSchema } from './schemas/index.js';
 import { podColumns } from './printers/index.js';
 import { podQOSClass } from './qos.js';
 
@@ -62,6 +63,7 @@ export const PodKind = defineKind<Pod>({
   singular: 'pod',
   shortNames: ['po'],
   categories: ['all'],
+  schema: PodSchema,
   namespaced: true,
   printerColumns: podColumns,
   subresources: { status: true },

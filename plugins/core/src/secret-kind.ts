@@ -1,4 +1,5 @@
 import { defineKind, fieldError, type Secret } from '@keelson/api';
+import { SecretSchema } from './schemas/index.js';
 import { secretColumns } from './printers/index.js';
 import { immutableViolation, validateDataKeys } from './configmap-kind.js';
 
@@ -8,6 +9,7 @@ export const SecretKind = defineKind<Secret>({
   kind: 'Secret',
   plural: 'secrets',
   singular: 'secret',
+  schema: SecretSchema,
   namespaced: true,
   printerColumns: secretColumns,
   defaults(s) {

@@ -1,4 +1,5 @@
 import { defineKind, type ServiceAccount } from '@keelson/api';
+import { ServiceAccountSchema } from './schemas/index.js';
 import { serviceAccountColumns } from './printers/index.js';
 
 export const ServiceAccountKind = defineKind<ServiceAccount>({
@@ -8,6 +9,7 @@ export const ServiceAccountKind = defineKind<ServiceAccount>({
   plural: 'serviceaccounts',
   singular: 'serviceaccount',
   shortNames: ['sa'],
+  schema: ServiceAccountSchema,
   namespaced: true,
   printerColumns: serviceAccountColumns,
 });
