@@ -15,8 +15,21 @@ export function negotiate(req: IncomingMessage): Accepts {
   };
 }
 
-/** Reads the whole request body (bounded). */
-export async function readBody(req: IncomingMessage, limit = 3 * 1024 * 1024): Promise<Buffer> {
+const bodies = new WeakMap<IncomingMessage, Promise<Buffer>>();
+
+/** Reads the whole request body (bounded); later calls for the same request get the same body. */
+export function readBody(req: IncomingMessage, limit = 3 * 1024 * 1024): Promise<Buffer> {
+  let body = bodies.get(req);
+  if (!body) bodies.set(req, (body = readAll(req, limit)));
+  return body;
+}
+
+/** Replaces the body later readBody calls return (e.g. with unknown fields pruned). */
+export function replaceBody(req: IncomingMessage, body: Buffer): void {
+  bodies.set(req, Promise.resolve(body));
+}
+
+async function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiError } from '@keelson/api';
 import type { Cluster } from '@keelson/core';
 import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { validateFields } from './field-validation.js';
 import { negotiate } from './negotiation.js';
 import { openApiGroupVersion, openApiRoot } from './openapi.js';
 import { parseResourcePath } from './request-info.js';
@@ -84,6 +85,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     const info = parseResourcePath(path);
     const kind = info && cluster.kinds.byResource(info.group, info.version, info.resource);
     if (!info || !kind) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    await validateFields(kind, info, req, res, url);
     return handleResource(cluster, kind, info, req, res, url);
   };
 
