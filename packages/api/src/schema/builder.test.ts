@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JSONSchemaProps } from '../kind.js';
 import { atomic, bytes, field, int32, int64, IntOrStringSchema, intOrString, list, listMap, mapOf, named, obj, quantityMap, QuantitySchema, schemaName, str, strEnum, strList, strMap, typeDescription, unnamed } from './builder.js';
 import { kindSchema, LabelSelectorSchema, ObjectMetaSchema, OwnerReferenceSchema, TimeSchema } from './meta.js';
 
@@ -66,7 +67,7 @@ describe('schema builder', () => {
     expect(IntOrStringSchema.type).toBeUndefined();
     expect(schemaName(intOrString('port'))).toBe('io.k8s.apimachinery.pkg.util.intstr.IntOrString');
     expect(QuantitySchema['x-kubernetes-int-or-string']).toBe(true);
-    expect(schemaName(quantityMap('limits').additionalProperties as object)).toBe('io.k8s.apimachinery.pkg.api.resource.Quantity');
+    expect(schemaName(quantityMap('limits').additionalProperties as JSONSchemaProps)).toBe('io.k8s.apimachinery.pkg.api.resource.Quantity');
   });
 });
 

@@ -1,5 +1,5 @@
 /** core/v1 PodStatus and the Pod kind. */
-import { atomic, bool, field, int32, kindSchema, list, listMap, named, obj, quantityMap, str, strEnum, time, type JSONSchemaProps } from '@keelson/api';
+import { atomic, bool, field, int32, int64, kindSchema, list, listMap, named, obj, quantityMap, str, strEnum, time, type JSONSchemaProps } from '@keelson/api';
 import { ResourceRequirements } from './container.js';
 import { PodSpec } from './pod-spec.js';
 import { core } from './refs.js';
@@ -75,12 +75,60 @@ const VolumeMountStatus: S = named(
   ),
 );
 
+const ResourceStatus: S = named(
+  core('ResourceStatus'),
+  obj(
+    'ResourceStatus represents the status of a single resource allocated to a Pod.',
+    {
+      name: str('Name of the resource. Must be unique within the pod and in case of non-DRA resource, match one of the resources from the pod spec.', { default: '' }),
+      resources: listMap(
+        'List of unique resources health. Each element in the list contains an unique resource ID and its health.',
+        ['resourceID'],
+        named(
+          core('ResourceHealth'),
+          obj(
+            'ResourceHealth represents the health of a resource. It has the latest device health information.',
+            {
+              health: str('Health of the resource. can be one of: Healthy, Unhealthy, Unknown.'),
+              resourceID: str('ResourceID is the unique identifier of the resource.', { default: '' }),
+            },
+            { required: ['resourceID'] },
+          ),
+        ),
+      ),
+    },
+    { required: ['name'] },
+  ),
+);
+
+const ContainerUser: S = named(
+  core('ContainerUser'),
+  obj('ContainerUser represents user identity information', {
+    linux: field(
+      'Linux holds user identity information initially attached to the first process of the containers in Linux.',
+      named(
+        core('LinuxContainerUser'),
+        obj(
+          'LinuxContainerUser represents user identity information in Linux containers',
+          {
+            gid: int64('GID is the primary gid initially attached to the first process in the container', { default: 0 }),
+            supplementalGroups: list('SupplementalGroups are the supplemental groups initially attached to the first process in the container', { type: 'integer', format: 'int64', default: 0 }, { listType: 'atomic' }),
+            uid: int64('UID is the primary uid initially attached to the first process in the container', { default: 0 }),
+          },
+          { required: ['uid', 'gid'] },
+        ),
+      ),
+    ),
+  }),
+);
+
 const ContainerStatus: S = named(
   core('ContainerStatus'),
   obj(
     'ContainerStatus contains details for the current status of this container.',
     {
       allocatedResources: quantityMap('AllocatedResources represents the compute resources allocated for this container by the node. Kubelet sets this value to Container.Resources.Requests upon successful pod admission and after successfully admitting desired pod resize.'),
+      allocatedResourcesStatus: listMap('AllocatedResourcesStatus represents the status of various resources allocated for this Pod.', ['name'], ResourceStatus),
       containerID: str("ContainerID is the ID of the container in the format '<type>://<container_id>'. Where type is a container runtime identifier, returned from Version call of CRI API (for example \"containerd\")."),
       image: str('Image is the name of container image that the container is running. The container image may not match the image used in the PodSpec, as it may have been resolved by the runtime. More info: https://kubernetes.io/docs/concepts/containers/images.', { default: '' }),
       imageID: str("ImageID is the image ID of the container's image. The image ID may not match the image ID of the image used in the PodSpec, as it may have been resolved by the runtime.", { default: '' }),
@@ -91,6 +139,7 @@ const ContainerStatus: S = named(
       restartCount: int32('RestartCount holds the number of times the container has been restarted. Kubelet makes an effort to always increment the value, but there are cases when the state may be lost due to node restarts and then the value may be reset to 0. The value is never negative.', { default: 0 }),
       started: bool('Started indicates whether the container has finished its postStart lifecycle hook and passed its startup probe. Initialized as false, becomes true after startupProbe is considered successful.'),
       state: field('State holds details about the container\'s current condition.', ContainerState, { default: {} }),
+      user: field('User represents user identity information initially attached to the first process of the container', ContainerUser),
       volumeMounts: listMap('Status of volume mounts.', ['mountPath'], VolumeMountStatus, 'merge'),
     },
     { required: ['name', 'ready', 'restartCount', 'image', 'imageID'] },
