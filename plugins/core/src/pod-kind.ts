@@ -52,7 +52,19 @@ function mutableView(pod: Pod): string {
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;
-  return JSON.stringify(spec);
+  return canonicalJson(spec);
+}
+
+/** JSON with object keys sorted: a client (kubectl replace) may send the same spec in another key order. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 export const PodKind = defineKind<Pod>({
