@@ -10,3 +10,4 @@ export * from './objects/index.js';
 export * from './validation.js';
 export * from './duration.js';
 export * from './shape.js';
+export * from './schema/index.js';

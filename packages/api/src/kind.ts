@@ -1,6 +1,5 @@
 import type { FieldError } from './errors.js';
 import type { DeleteOptions, GroupVersionKind, KubeObject } from './meta.js';
-import type { Shape } from './shape.js';
 
 /** An OpenAPI v3 schema (structural, as in a CRD's openAPIV3Schema), with Kubernetes extensions. */
 export interface JSONSchemaProps {
@@ -73,11 +72,6 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
    * Deployments and custom resources (the default). Kubernetes' Pods, ConfigMaps, Nodes, ... have none: false.
    */
   tracksGeneration?: boolean;
-  /**
-   * The JSON types of the kind's top-level fields (besides apiVersion, kind and metadata) that
-   * decoding enforces, as Go's typed decoding does in kube-apiserver: a mistyped field is a 400.
-   */
-  shape?: { [field: string]: Shape };
   subresources?: {
     status?: boolean;
     scale?: ScaleSubresource;

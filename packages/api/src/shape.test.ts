@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { checkShape, jsonTooDeep, list, map, obj, objectShapeError } from './shape.js';
+import * as schema from './schema/index.js';
+import { checkShape, jsonTooDeep, shapeList as list, shapeMap as map, shapeObject as obj, objectShapeError } from './shape.js';
 
-const kind = { group: 'example.com', version: 'v1', kind: 'Widget', shape: { spec: obj({ replicas: 'int32', size: 'quantity', at: 'time', blob: 'base64', names: list('string'), tags: map('string') }) } };
+const spec = schema.obj('spec', {
+  replicas: schema.int32('replicas'),
+  size: schema.quantity('size'),
+  at: schema.time('at'),
+  blob: schema.bytes('blob'),
+  names: schema.strList('names'),
+  tags: schema.strMap('tags'),
+});
+/** The shape comes from the kind's OpenAPI schema (shapeFromSchema). */
+const kind = { group: 'example.com', version: 'v1', kind: 'Widget', schema: schema.obj('Widget', { spec }) };
 
 describe('objectShapeError (what Go typed decoding refuses)', () => {
   it('accepts a well-typed object, with unknown fields left alone', () => {

@@ -1,5 +1,6 @@
 import { tryParseQuantity } from './quantity.js';
-import { type KindDefinition, kindApiVersion } from './kind.js';
+import { type JSONSchemaProps, type KindDefinition, kindApiVersion } from './kind.js';
+import { schemaName } from './schema/builder.js';
 
 /**
  * The JSON types of an object's fields, as far as the control plane reads them: what Go's typed
@@ -21,13 +22,13 @@ export type Shape =
   | { list: Shape }
   | { map: Shape };
 
-export const obj = (fields: { [field: string]: Shape }): Shape => ({ object: fields });
-export const list = (of: Shape): Shape => ({ list: of });
-export const map = (of: Shape): Shape => ({ map: of });
+export const shapeObject = (fields: { [field: string]: Shape }): Shape => ({ object: fields });
+export const shapeList = (of: Shape): Shape => ({ list: of });
+export const shapeMap = (of: Shape): Shape => ({ map: of });
 
-export const ownerReferenceShape = obj({ apiVersion: 'string', kind: 'string', name: 'string', uid: 'string', controller: 'bool', blockOwnerDeletion: 'bool' });
+export const ownerReferenceShape = shapeObject({ apiVersion: 'string', kind: 'string', name: 'string', uid: 'string', controller: 'bool', blockOwnerDeletion: 'bool' });
 
-export const objectMetaShape = obj({
+export const objectMetaShape = shapeObject({
   name: 'string',
   generateName: 'string',
   namespace: 'string',
@@ -38,11 +39,11 @@ export const objectMetaShape = obj({
   creationTimestamp: 'time',
   deletionTimestamp: 'time',
   deletionGracePeriodSeconds: 'int64',
-  labels: map('string'),
-  annotations: map('string'),
-  ownerReferences: list(ownerReferenceShape),
-  finalizers: list('string'),
-  managedFields: list(obj({ manager: 'string', operation: 'string', apiVersion: 'string', time: 'time', fieldsType: 'string', subresource: 'string' })),
+  labels: shapeMap('string'),
+  annotations: shapeMap('string'),
+  ownerReferences: shapeList(ownerReferenceShape),
+  finalizers: shapeList('string'),
+  managedFields: shapeList(shapeObject({ manager: 'string', operation: 'string', apiVersion: 'string', time: 'time', fieldsType: 'string', subresource: 'string' })),
 });
 
 /** A field whose JSON value does not fit its type: Go's "cannot unmarshal X into ... of type Y". */
@@ -184,7 +185,7 @@ export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): boolean {
  * object, a mismatched apiVersion or kind, or a field of the wrong JSON type (metadata and the
  * kind's shape). Normalises nulls (see checkShape). Undefined when it decodes.
  */
-export function objectShapeError(kind: Pick<KindDefinition, 'group' | 'version' | 'kind' | 'shape'>, value: unknown): string | undefined {
+export function objectShapeError(kind: Pick<KindDefinition, 'group' | 'version' | 'kind' | 'schema'>, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `json: cannot unmarshal ${jsonType(value)} into Go value of type struct`;
   const o = value as Record<string, unknown>;
   const apiVersion = kindApiVersion(kind);
@@ -193,6 +194,53 @@ export function objectShapeError(kind: Pick<KindDefinition, 'group' | 'version' 
     if (typeof o[field] !== 'string') return `json: cannot unmarshal ${jsonType(o[field])} into Go struct field .${field} of type string`;
     if (o[field] !== want) return `the ${field === 'kind' ? 'kind' : 'API version'} in the data (${o[field]}) does not match the expected ${field === 'kind' ? 'kind' : 'API version'} (${want})`;
   }
-  const e = checkShape(obj({ metadata: objectMetaShape, ...kind.shape }), o, '');
+  const e = checkShape(kindShape(kind), o, '');
   return e && formatShapeError({ ...e, path: `.${e.path}` });
+}
+
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
+/**
+ * The Shape a structural OpenAPI schema implies (what Go's typed decoding of that type
+ * enforces): strings, booleans, int32/int64, numbers, RFC 3339 times, base64 bytes, Quantity,
+ * IntOrString, objects (fields), maps (additionalProperties) and lists.
+ */
+export function shapeFromSchema(schema: JSONSchemaProps | undefined): Shape {
+  if (!schema || schema['x-kubernetes-preserve-unknown-fields']) return 'any';
+  if (schemaName(schema) === QUANTITY) return 'quantity';
+  if (schema['x-kubernetes-int-or-string']) return 'intOrString';
+  switch (schema.type) {
+    case 'string':
+      if (schema.format === 'date-time') return 'time';
+      return schema.format === 'byte' ? 'base64' : 'string';
+    case 'boolean':
+      return 'bool';
+    case 'integer':
+      return schema.format === 'int32' ? 'int32' : 'int64';
+    case 'number':
+      return 'number';
+    case 'array':
+      return shapeList(shapeFromSchema(schema.items));
+    case 'object':
+      if (schema.properties) return shapeObject(Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, shapeFromSchema(v)])));
+      if (typeof schema.additionalProperties === 'object') return shapeMap(shapeFromSchema(schema.additionalProperties));
+      return 'any';
+    default:
+      return 'any';
+  }
+}
+
+const kindShapes = new WeakMap<object, Shape>();
+
+/** The shape of a kind's objects: ObjectMeta plus what its schema declares (cached per schema). */
+function kindShape(kind: Pick<KindDefinition, 'schema'>): Shape {
+  const key = kind.schema ?? kindShapes;
+  let shape = kindShapes.get(key);
+  if (!shape) {
+    const fromSchema = shapeFromSchema(kind.schema);
+    const fields = typeof fromSchema === 'object' && 'object' in fromSchema ? fromSchema.object : {};
+    shape = shapeObject({ ...fields, apiVersion: 'any', kind: 'any', metadata: objectMetaShape });
+    kindShapes.set(key, shape);
+  }
+  return shape;
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { defineKind } from '@keelson/api';
+import { defineKind, int32, obj } from '@keelson/api';
 import { describe, expect, it } from 'vitest';
 import { decodeDeleteOptions, decodeObjectBody } from './decode.js';
 
-const Widget = defineKind({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true, shape: { spec: { object: { replicas: 'int32' } } } });
+const Widget = defineKind({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true, schema: obj('Widget', { spec: obj('spec', { replicas: int32('replicas') }) }) });
 
 function req(body: string | Buffer, contentType = 'application/json'): IncomingMessage {
   const r = Readable.from([Buffer.from(body)]) as unknown as IncomingMessage;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError, badRequest, type DeleteOptions, jsonTooDeep, type KindDefinition, type KubeObject, objectShapeError, obj, list, checkShape, formatShapeError } from '@keelson/api';
+import { ApiError, badRequest, type DeleteOptions, jsonTooDeep, type KindDefinition, type KubeObject, objectShapeError, shapeObject, shapeList, checkShape, formatShapeError } from '@keelson/api';
 import { parseMediaType, readBody } from './negotiation.js';
 import { decodeProtobuf } from './protobuf.js';
 
@@ -32,14 +32,14 @@ export async function decodeObjectBody(kind: KindDefinition, req: IncomingMessag
   return decoded as KubeObject;
 }
 
-const deleteOptionsShape = obj({
+const deleteOptionsShape = shapeObject({
   kind: 'string',
   apiVersion: 'string',
   gracePeriodSeconds: 'int64',
-  preconditions: obj({ uid: 'string', resourceVersion: 'string' }),
+  preconditions: shapeObject({ uid: 'string', resourceVersion: 'string' }),
   orphanDependents: 'bool',
   propagationPolicy: 'string',
-  dryRun: list('string'),
+  dryRun: shapeList('string'),
 });
 
 /** A DELETE body: DeleteOptions in v1, meta.k8s.io/v1 or the resource's group version; 400 otherwise. */

@@ -23,11 +23,25 @@ function tooLarge(limit: number): ApiError {
   return new ApiError(413, 'RequestEntityTooLarge', `the server has received too large of a request body (limit is ${limit} bytes)`);
 }
 
+const bodies = new WeakMap<IncomingMessage, Promise<Buffer>>();
+
 /**
  * Reads the whole request body (bounded): 413 past the limit, 400 when the client stops short of
- * its Content-Length or sends a broken chunked encoding.
+ * its Content-Length or sends a broken chunked encoding. Later calls for the same request get the
+ * same body.
  */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  let body = bodies.get(req);
+  if (!body) bodies.set(req, (body = readAll(req, limit)));
+  return body;
+}
+
+/** Replaces the body later readBody calls return (e.g. with unknown fields pruned). */
+export function replaceBody(req: IncomingMessage, body: Buffer): void {
+  bodies.set(req, Promise.resolve(body));
+}
+
+async function readAll(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (Number(req.headers['content-length']) > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, badRequest } from '@keelson/api';
 import type { Cluster } from '@keelson/core';
 import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { validateFields } from './field-validation.js';
 import { acceptable, bodyMediaTypes, negotiate, parseMediaType } from './negotiation.js';
 import { answerMalformed } from './malformed.js';
 import { notAcceptable, validateQuery } from './query.js';
@@ -87,6 +88,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     const kind = info && cluster.kinds.byResource(info.group, info.version, info.resource);
     if (!info || !kind) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     checkResourceRequest(req, url);
+    await validateFields(kind, info, req, res, url);
     return handleResource(cluster, kind, info, req, res, url);
   };
 

@@ -1,6 +1,6 @@
 import { type ConfigMap, defineKind, fieldError, type FieldError, type Secret } from '@keelson/api';
+import { ConfigMapSchema } from './schemas/index.js';
 import { configMapColumns } from './printers/index.js';
-import { configMapShape } from './shapes.js';
 
 const configKey = /^[-._a-zA-Z0-9]+$/;
 
@@ -41,10 +41,10 @@ export const ConfigMapKind = defineKind<ConfigMap>({
   group: '',
   version: 'v1',
   kind: 'ConfigMap',
-  shape: configMapShape,
   plural: 'configmaps',
   singular: 'configmap',
   shortNames: ['cm'],
+  schema: ConfigMapSchema,
   namespaced: true,
   tracksGeneration: false,
   printerColumns: configMapColumns,

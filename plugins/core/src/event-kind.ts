@@ -1,15 +1,15 @@
 import { defineKind, type Event } from '@keelson/api';
+import { EventSchema } from './schemas/index.js';
 import { eventColumns } from './printers/index.js';
-import { eventShape } from './shapes.js';
 
 export const EventKind = defineKind<Event>({
   group: '',
   version: 'v1',
   kind: 'Event',
-  shape: eventShape,
   plural: 'events',
   singular: 'event',
   shortNames: ['ev'],
+  schema: EventSchema,
   namespaced: true,
   tracksGeneration: false,
   printerColumns: eventColumns,

@@ -11,6 +11,8 @@ import { ServiceAccountKind } from './serviceaccount-kind.js';
 
 export { ConfigMapKind, EventKind, LeaseKind, NamespaceKind, NodeKind, PodKind, SecretKind, ServiceAccountKind };
 export { podQOSClass } from './qos.js';
+export * as schemas from './schemas/index.js';
+export { Container as ContainerSchema, PodSpec as PodSpecSchema, PodTemplateSpec as PodTemplateSpecSchema } from './schemas/index.js';
 
 /** The namespaces every cluster starts with. */
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;

@@ -1,14 +1,14 @@
 import { defineKind, fieldError, type Lease } from '@keelson/api';
+import { LeaseSchema } from './schemas/index.js';
 import { leaseColumns } from './printers/index.js';
-import { leaseShape } from './shapes.js';
 
 export const LeaseKind = defineKind<Lease>({
   group: 'coordination.k8s.io',
   version: 'v1',
   kind: 'Lease',
-  shape: leaseShape,
   plural: 'leases',
   singular: 'lease',
+  schema: LeaseSchema,
   namespaced: true,
   tracksGeneration: false,
   printerColumns: leaseColumns,

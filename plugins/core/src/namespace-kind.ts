@@ -1,15 +1,15 @@
 import { defineKind, fieldError, isDNS1123Label, type Namespace } from '@keelson/api';
+import { NamespaceSchema } from './schemas/index.js';
 import { namespaceColumns } from './printers/index.js';
-import { namespaceShape } from './shapes.js';
 
 export const NamespaceKind = defineKind<Namespace>({
   group: '',
   version: 'v1',
   kind: 'Namespace',
-  shape: namespaceShape,
   plural: 'namespaces',
   singular: 'namespace',
   shortNames: ['ns'],
+  schema: NamespaceSchema,
   namespaced: false,
   tracksGeneration: false,
   printerColumns: namespaceColumns,

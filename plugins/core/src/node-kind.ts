@@ -1,15 +1,15 @@
 import { defineKind, type Node } from '@keelson/api';
+import { NodeSchema } from './schemas/index.js';
 import { nodeColumns } from './printers/index.js';
-import { nodeShape } from './shapes.js';
 
 export const NodeKind = defineKind<Node>({
   group: '',
   version: 'v1',
   kind: 'Node',
-  shape: nodeShape,
   plural: 'nodes',
   singular: 'node',
   shortNames: ['no'],
+  schema: NodeSchema,
   namespaced: false,
   tracksGeneration: false,
   printerColumns: nodeColumns,

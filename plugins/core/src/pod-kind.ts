@@ -1,7 +1,7 @@
 import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
+import { PodSchema } from './schemas/index.js';
 import { podColumns } from './printers/index.js';
 import { podQOSClass } from './qos.js';
-import { podShape } from './shapes.js';
 
 function defaultContainer(c: Container): void {
   if (!c.imagePullPolicy && c.image) {
@@ -52,18 +52,30 @@ function mutableView(pod: Pod): string {
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;
-  return JSON.stringify(spec);
+  return canonicalJson(spec);
+}
+
+/** JSON with object keys sorted: a client (kubectl replace) may send the same spec in another key order. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 export const PodKind = defineKind<Pod>({
   group: '',
   version: 'v1',
   kind: 'Pod',
-  shape: podShape,
   plural: 'pods',
   singular: 'pod',
   shortNames: ['po'],
   categories: ['all'],
+  schema: PodSchema,
   namespaced: true,
   tracksGeneration: false,
   printerColumns: podColumns,

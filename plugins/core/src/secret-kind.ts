@@ -1,15 +1,15 @@
 import { defineKind, fieldError, type Secret } from '@keelson/api';
+import { SecretSchema } from './schemas/index.js';
 import { secretColumns } from './printers/index.js';
 import { immutableViolation, validateDataKeys } from './configmap-kind.js';
-import { secretShape } from './shapes.js';
 
 export const SecretKind = defineKind<Secret>({
   group: '',
   version: 'v1',
   kind: 'Secret',
-  shape: secretShape,
   plural: 'secrets',
   singular: 'secret',
+  schema: SecretSchema,
   namespaced: true,
   tracksGeneration: false,
   printerColumns: secretColumns,

@@ -1,15 +1,15 @@
 import { defineKind, type ServiceAccount } from '@keelson/api';
+import { ServiceAccountSchema } from './schemas/index.js';
 import { serviceAccountColumns } from './printers/index.js';
-import { serviceAccountShape } from './shapes.js';
 
 export const ServiceAccountKind = defineKind<ServiceAccount>({
   group: '',
   version: 'v1',
   kind: 'ServiceAccount',
-  shape: serviceAccountShape,
   plural: 'serviceaccounts',
   singular: 'serviceaccount',
   shortNames: ['sa'],
+  schema: ServiceAccountSchema,
   namespaced: true,
   tracksGeneration: false,
   printerColumns: serviceAccountColumns,
