@@ -36,6 +36,9 @@ const WATCHERS: [number, number][] = [
 ];
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 const MiB = 2 ** 20;
+/** HTTP_BENCH_ONLY=big,crud,watch (default all) runs a subset, e.g. under `node --cpu-prof`. */
+const only = new Set((process.env.HTTP_BENCH_ONLY ?? 'big,crud,watch').split(','));
+const OPS = (process.env.HTTP_BENCH_OPS ?? 'create,get,list,update').split(',');
 
 /** The child-process load generator, one command at a time. */
 class LoadClient {
@@ -168,7 +171,7 @@ async function crudAndWatch(dir: string, client: LoadClient, figures: BenchFigur
       { op: 'list', label: `list ${LIST_PODS} pods (JSON)`, ms: 3000, ns: 'crud' },
       { op: 'update', label: 'update pod (PUT, resourceVersion)', ms: 2000, ns: 'crud' },
     ] as const;
-    for (const o of ops) {
+    for (const o of ops.filter((x) => only.has('crud') && OPS.includes(x.op))) {
       for (const clients of CLIENTS) {
         const { result: r, cpu } = await withCpu(() => client.run<LoadResult>({ cmd: 'load', op: o.op, ns: o.ns, clients, durationMs: o.ms, pods: LIST_PODS }));
         if (r.errors) throw new Error(`${o.label} ×${clients}: ${r.errors} errors`);
@@ -180,7 +183,7 @@ async function crudAndWatch(dir: string, client: LoadClient, figures: BenchFigur
       }
     }
 
-    for (const [watchers, writes] of WATCHERS) {
+    for (const [watchers, writes] of only.has('watch') ? WATCHERS : []) {
       const { result: r, cpu } = await withCpu(() => client.run<WatchResult>({ cmd: 'watch', watchers, writes, ns: 'watch' }));
       const tag = `watch, ${watchers} watcher${watchers > 1 ? 's' : ''}`;
       const lost = r.delivered < r.expected ? `, ONLY ${r.delivered}/${r.expected} delivered` : '';
@@ -206,8 +209,8 @@ export default defineBench({
     const client = new LoadClient();
     try {
       figures.push({ name: 'load average at start', value: loadavg()[0]!, unit: '', notes: `1/5/15 min: ${load()} on ${(await import('node:os')).cpus().length} cores` });
-      await bigList(dir, client, figures);
-      await crudAndWatch(dir, client, figures);
+      if (only.has('big')) await bigList(dir, client, figures);
+      if (only.has('crud') || only.has('watch')) await crudAndWatch(dir, client, figures);
       figures.push({ name: 'load average at end', value: loadavg()[0]!, unit: '', notes: `1/5/15 min: ${load()}` });
     } finally {
       client.close();
