@@ -2,9 +2,11 @@ import type { ServerResponse } from 'node:http';
 import { ApiError, internalError, isApiError, type Status } from '@keelson/api';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
-  res.end(text);
+  // Encode once: Content-Length from the buffer instead of a separate Buffer.byteLength scan, and
+  // the socket gets bytes (a large string costs more to encode inside writev; see the http bench).
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private' });
+  res.end(bytes);
 }
 
 /** Any error as a meta/v1 Status body, as kubectl expects ("Error from server (NotFound): ..."). */

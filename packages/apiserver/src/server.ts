@@ -36,8 +36,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const requests = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://keelson');
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const path = requestPath(req.url ?? '/');
     const get = req.method === 'GET';
     if (get && path === '/version') {
@@ -93,6 +92,12 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   };
 
   const server = createServer((req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://keelson');
+    } catch {
+      return sendError(res, new ApiError(400, 'BadRequest', `invalid request URL: ${req.url}`));
+    }
     res.on('finish', () => {
       let info: ReturnType<typeof parseResourcePath>;
       try {
@@ -103,7 +108,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       const key = `verb="${req.method}",resource="${info?.resource ?? ''}",code="${res.statusCode}"`;
       requests.set(key, (requests.get(key) ?? 0) + 1);
     });
-    route(req, res).catch((err: unknown) => sendError(res, err));
+    route(req, res, url).catch((err: unknown) => sendError(res, err));
   });
   // Requests node's HTTP parser refuses, and CONNECT, get a Status too (node would drop them or answer bare text).
   server.on('clientError', answerMalformed);
