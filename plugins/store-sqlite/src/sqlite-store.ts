@@ -64,6 +64,7 @@ export class SqliteStore implements Store {
   private readonly compactChunk: number;
   private readonly ticker?: Ticker;
   private closed = false;
+  private readonly counters = { transactions: 0, writes: 0, refused: 0 };
 
   constructor(opts: SqliteStoreOptions) {
     this.file = opts.file;
@@ -176,6 +177,16 @@ export class SqliteStore implements Store {
     return this.sql.rowCount();
   }
 
+  /** Write transactions committed, writes appended and writes refused (CAS) since open. */
+  stats(): { transactions: number; writes: number; refused: number } {
+    return { ...this.counters };
+  }
+
+  /** The better-sqlite3 handle, for inspection and tests; writing through it bypasses watches. */
+  unsafeDatabase(): Database.Database {
+    return this.db;
+  }
+
   /** Number of live keys. */
   size(): number {
     return this.live.size;
@@ -190,6 +201,9 @@ export class SqliteStore implements Store {
   private commit(ops: WriteOp[]) {
     const { results, rows, revision } = this.db.transaction(() => applyBatch(this.sql, ops, this.revision))();
     this.revision = revision;
+    this.counters.transactions++;
+    this.counters.writes += rows.length;
+    this.counters.refused += ops.length - rows.length;
     for (const row of rows) {
       if (row.deleted) this.live.delete(row.name);
       else if (row.created) this.live.insert(row.name);
