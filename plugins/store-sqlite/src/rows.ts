@@ -17,7 +17,10 @@ export interface Row {
 /** A row as the store reads and writes it (leases are not used yet). */
 export type RowData = Omit<Row, 'lease'>;
 
-export function rowToKv(row: RowData): KeyValue {
+/** The columns a read returns. */
+export type KvRow = Pick<Row, 'id' | 'name' | 'create_revision' | 'value' | 'version'>;
+
+export function rowToKv(row: KvRow): KeyValue {
   return { key: row.name, value: row.value, createRevision: row.create_revision, modRevision: row.id, version: row.version };
 }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Row, RowData } from './rows.js';
+import type { KvRow, Row, RowData } from './rows.js';
 
 /** Bounds of a key range: name >= from (or > from when exclusive) and name < end. */
 export interface KeyBounds {
@@ -38,8 +38,8 @@ export class Statements {
     );
     // The newest version at or below @rev of every key in the range, skipping deleted keys.
     const range = (op: string) =>
-      db.prepare<{ from: string; end: string; rev: number; limit: number }, Row>(
-        `SELECT kv.* FROM kine AS kv
+      db.prepare<{ from: string; end: string; rev: number; limit: number }, KvRow>(
+        `SELECT kv.id, kv.name, kv.create_revision, kv.value, kv.version FROM kine AS kv
          WHERE kv.name ${op} @from AND kv.name < @end AND kv.id <= @rev AND kv.deleted = 0
            AND kv.id = (SELECT MAX(m.id) FROM kine AS m WHERE m.name = kv.name AND m.id <= @rev)
          ORDER BY kv.name LIMIT @limit`,
@@ -88,7 +88,7 @@ export class Statements {
   }
 
   /** Live keys at `rev` in the bounds, in key order; limit < 0 = no limit. */
-  range(b: KeyBounds, rev: number, limit: number): Row[] {
+  range(b: KeyBounds, rev: number, limit: number): KvRow[] {
     return (b.exclusive ? this.rangeExclusive : this.rangeInclusive).all({ from: b.from, end: b.end, rev, limit });
   }
 
