@@ -148,7 +148,8 @@ describe('SqliteStore compaction', () => {
   });
 
   it('fails a watch still replaying history that compaction overtakes', async () => {
-    const store = openStore(tempFile());
+    // One compaction step covers what the replay has not read yet.
+    const store = openStore(tempFile(), { compactChunk: 10_000 });
     let kv = await store.create('/o/a', '0');
     for (let i = 1; i < 3000; i++) kv = await store.update('/o/a', String(i), kv.modRevision);
     const w = recorder(store, '/o/', 0);

@@ -35,7 +35,7 @@ export interface SqliteStoreOptions {
   retainRevisions?: number;
   /** Most writes per transaction (default 256). */
   maxBatch?: number;
-  /** Revisions removed per compaction transaction (default 10,000). */
+  /** Revisions compacted per transaction (default 1,000, as kine): bounds how long one blocks the loop. */
   compactChunk?: number;
 }
 
@@ -70,7 +70,7 @@ export class SqliteStore implements Store {
     this.file = opts.file;
     this.clock = opts.clock ?? new RealClock();
     this.log = opts.log;
-    this.compactChunk = opts.compactChunk ?? 10_000;
+    this.compactChunk = opts.compactChunk ?? 1_000;
     this.db = openDatabase(opts.file, { synchronous: opts.synchronous });
     this.sql = new Statements(this.db);
     this.compacted = this.sql.meta(COMPACTED) ?? 0;
