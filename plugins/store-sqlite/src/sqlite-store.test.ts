@@ -114,6 +114,21 @@ describe('SqliteStore across restarts', () => {
   });
 });
 
+describe('SqliteStore watch replay', () => {
+  it('replays a long history in pages while writes go on, then goes live without a gap or a repeat', async () => {
+    const store = openStore(tempFile(), { synchronous: 'normal' });
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => store.create(`/h/old-${i}`, 'x')));
+    const w = recorder(store, '/h/', 0);
+    await w.started;
+    expect(w.events.length).toBeLessThan(3000);
+    const writes = Array.from({ length: 500 }, (_, i) => store.create(`/h/new-${i}`, 'y'));
+    await Promise.all(writes);
+    await w.until(3500);
+    const revs = w.events.map((e) => e.kv.modRevision);
+    expect(revs).toEqual(Array.from({ length: 3500 }, (_, i) => i + 1));
+  });
+});
+
 describe('SqliteStore compaction', () => {
   it('bounds the table: history at or below the compacted revision is deleted', async () => {
     const store = openStore(tempFile(), { compactChunk: 100 });
