@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompactedError, FakeClock, KeyExistsError, type StoreEvent } from '@keelson/core';
+import { CompactedError, FakeClock, FutureRevisionError, KeyExistsError, type StoreEvent } from '@keelson/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseLockedError } from './schema.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
@@ -126,6 +126,24 @@ describe('SqliteStore watch replay', () => {
     await w.until(3500);
     const revs = w.events.map((e) => e.kv.modRevision);
     expect(revs).toEqual(Array.from({ length: 3500 }, (_, i) => i + 1));
+  });
+});
+
+describe('SqliteStore future revisions', () => {
+  it('refuses reads and compaction beyond the current revision; a watch from the future starts after it', async () => {
+    const store = openStore(tempFile());
+    await store.create('/u/a', '1');
+    const rev = await store.currentRevision();
+    await expect(store.get('/u/a', { revision: rev + 1 })).rejects.toBeInstanceOf(FutureRevisionError);
+    await expect(store.range({ prefix: '/u/', revision: rev + 1 })).rejects.toBeInstanceOf(FutureRevisionError);
+    await expect(store.compact(rev + 1)).rejects.toBeInstanceOf(FutureRevisionError);
+    const w = recorder(store, '/u/', rev + 2);
+    await w.started;
+    await store.create('/u/b', '1');
+    await store.create('/u/c', '1');
+    await store.create('/u/d', '1');
+    await w.until(1);
+    expect(w.events.map((e) => e.kv.key)).toEqual(['/u/d']);
   });
 });
 

@@ -16,7 +16,7 @@ interface Watcher {
   sink: WatchSink;
   /** Events read or published but not yet handed to the sink. */
   pending: StoreEvent[];
-  /** Catching up: every event up to here has been read from the log; later ones are not yet. */
+  /** Every event up to this revision has been read from the log (or is older than the watch). */
   cursor: number;
   /** Caught up: new commits are pushed to `pending` as they happen. */
   live: boolean;
@@ -85,7 +85,8 @@ export class WatchHub {
     for (const w of this.watchers) {
       if (!w.live) continue;
       for (const e of events) {
-        if (e.kv.key.startsWith(w.prefix)) {
+        // A watch from a future revision starts after it, as etcd's does.
+        if (e.kv.modRevision > w.cursor && e.kv.key.startsWith(w.prefix)) {
           w.pending.push(e);
           any = true;
         }
@@ -112,7 +113,7 @@ export class WatchHub {
     const page = this.source.replay(w.cursor, upTo, w.prefix, w.end, this.replayPage);
     if (page.length) w.pending.push(...page);
     if (page.length < this.replayPage) {
-      w.cursor = upTo;
+      w.cursor = Math.max(w.cursor, upTo);
       w.live = true;
     } else {
       w.cursor = page[page.length - 1]!.kv.modRevision;
