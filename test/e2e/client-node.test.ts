@@ -15,7 +15,7 @@ let kc: k8s.KubeConfig;
 let core: k8s.CoreV1Api;
 
 beforeAll(async () => {
-  cluster = await up({ port: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  cluster = await up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
   kc = new k8s.KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   core = kc.makeApiClient(k8s.CoreV1Api);

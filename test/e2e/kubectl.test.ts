@@ -30,7 +30,7 @@ async function kubectlFails(...args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  cluster = await up({ port: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  cluster = await up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { up } from './up.js';
 
 const program = new Command('keelson').description('Keelson: a Kubernetes control plane assembled from plugins').version('0.1.0');
 
-type ServeOptions = { config?: string; store?: string; logLevel: 'debug' | 'info' | 'warn' | 'error'; port: number; kubeconfig?: string };
+type ServeOptions = { config?: string; store?: string; dataDir?: string; logLevel: 'debug' | 'info' | 'warn' | 'error'; port: number; kubeconfig?: string };
 
 /** Starts a cluster (with or without controllers) and stops it cleanly on SIGINT/SIGTERM. */
 async function serve(opts: ServeOptions, controllers: boolean): Promise<void> {
@@ -31,7 +31,8 @@ function clusterCommand(name: string, description: string, controllers: boolean)
     .option('-p, --port <port>', 'API server port (0 = any free port)', (v) => Number(v), 6443)
     .option('--kubeconfig <file>', 'where to write the kubeconfig (default ~/.keelson/kubeconfig)')
     .option('-c, --config <file>', 'keelson.yaml listing plugins and their options')
-    .option('--store <url>', 'storage backend URL', undefined)
+    .option('--store <url>', 'store URL: sqlite: (default, in the data dir), sqlite:DIR, memory', undefined)
+    .option('--data-dir <dir>', 'data directory of the embedded SQLite store (default ~/.keelson/data)')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
     .action((opts: ServeOptions) => serve(opts, controllers));
 }

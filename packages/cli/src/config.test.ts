@@ -9,10 +9,10 @@ describe('keelson.yaml', () => {
     expect(c.store).toBe('memory');
   });
 
-  it('defaults to the full plugin list and the memory store', () => {
+  it('defaults to the full plugin list and the SQLite store in the data directory', () => {
     const c = parseConfig('');
     expect(c.plugins.map((p) => p.name)).toContain('core');
-    expect(c.store).toBe('memory');
+    expect(c.store).toBe('sqlite:');
   });
 
   it.each([

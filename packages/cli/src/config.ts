@@ -10,12 +10,15 @@ export interface PluginEntry {
 
 export interface KeelsonConfig {
   plugins: PluginEntry[];
-  /** Store URL: "memory" (default for now). */
+  /** Store URL: "sqlite:" (default: SQLite in the data directory), "sqlite:DIR", "memory". */
   store: string;
 }
 
 /** The plugins of a full cluster, in the order a user would list them. */
 export const defaultPlugins: readonly string[] = ['core', 'namespace', 'garbage-collector'];
+
+/** The store of `keelson up` when neither keelson.yaml nor --store names one. */
+export const defaultStore = 'sqlite:';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -46,12 +49,12 @@ export function parseConfig(text: string, source = 'keelson.yaml'): KeelsonConfi
     }
     throw new ConfigError(`${source}: plugins[${i}] must be a name or {name, options}`);
   });
-  const store = raw.store ?? 'memory';
+  const store = raw.store ?? defaultStore;
   if (typeof store !== 'string') throw new ConfigError(`${source}: "store" must be a URL string`);
   return { plugins: entries, store };
 }
 
 export async function loadConfig(path: string | undefined): Promise<KeelsonConfig> {
-  if (!path) return { plugins: defaultPlugins.map((name) => ({ name })), store: 'memory' };
+  if (!path) return { plugins: defaultPlugins.map((name) => ({ name })), store: defaultStore };
   return parseConfig(await readFile(path, 'utf8'), path);
 }

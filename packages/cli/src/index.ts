@@ -1,4 +1,4 @@
 export { up, type UpOptions, type RunningCluster } from './up.js';
-export { parseConfig, loadConfig, defaultPlugins, ConfigError, type KeelsonConfig, type PluginEntry } from './config.js';
+export { parseConfig, loadConfig, defaultPlugins, defaultStore, ConfigError, type KeelsonConfig, type PluginEntry } from './config.js';
 export { importPlugin, pluginSpecifier, PluginImportError } from './plugin-resolver.js';
-export { openStore, StoreUrlError } from './store-url.js';
+export { openStore, storeScheme, defaultDataDir, knownStorePlugins, StoreUrlError, type OpenStoreOptions } from './store-url.js';

@@ -14,7 +14,7 @@ describe('keelson server (API server only)', () => {
 
   it('serves the API and writes a kubeconfig, without running controllers', async () => {
     const lines: string[] = [];
-    running = await up({ port: 0, kubeconfig: join(dir, 'kubeconfig'), controllers: false, logLevel: 'warn', out: (l) => lines.push(l) });
+    running = await up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), controllers: false, logLevel: 'warn', out: (l) => lines.push(l) });
     expect(lines.join('\n')).toMatch(/keelson API server is up at http:\/\/127\.0\.0\.1:\d+: \d+ kinds, store memory \(no controllers run in this process\)/);
     expect(lines).toContain(`export KUBECONFIG=${running.kubeconfig}`);
     expect(readFileSync(running.kubeconfig, 'utf8')).toContain(`server: ${running.url}`);

@@ -1,14 +1,20 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ApiServer, createApiServer, writeKubeconfig } from '@keelson/apiserver';
-import { createCluster, createLogger, type Cluster, type LogLevel } from '@keelson/core';
+import { createCluster, createLogger, RealClock, type Cluster, type LogLevel, type StoreBackend } from '@keelson/core';
 import { loadConfig } from './config.js';
 import { importPlugin } from './plugin-resolver.js';
-import { openStore } from './store-url.js';
+import { defaultDataDir, openStore } from './store-url.js';
 
 export interface UpOptions {
   config?: string;
+  /**
+   * Store URL: "sqlite:" (the default: SQLite in the data directory), "sqlite:DIR", "memory".
+   * Tests pass "memory" or a temporary "sqlite:DIR", never the default.
+   */
   store?: string;
+  /** Data directory of embedded stores (default ~/.keelson/data). */
+  dataDir?: string;
   logLevel?: LogLevel;
   /** API server port on 127.0.0.1 (default 6443; 0 = ephemeral). */
   port?: number;
@@ -48,21 +54,38 @@ export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
     Promise.all(config.plugins.map((p) => importPlugin(p.name, baseDir))),
   );
   const storeUrl = opts.store ?? config.store;
-  const store = await step(`store ${storeUrl}`, () => openStore(storeUrl));
-  const cluster = await step('cluster assembled', () =>
-    createCluster({
-      plugins,
-      store,
-      logger: createLogger({ level: opts.logLevel ?? 'info', name: 'keelson' }),
-      pluginOptions: Object.fromEntries(config.plugins.filter((p) => p.options).map((p, i) => [plugins[i]!.name, p.options!])),
-    }),
-  );
   const withControllers = opts.controllers ?? true;
-  if (withControllers) await step('controllers started', () => cluster.start());
-  const api = createApiServer({ cluster });
-  const { url } = await step('API server listening', () => api.listen(opts.port ?? 6443, opts.host ?? '127.0.0.1'));
-  const kubeconfig = resolve(opts.kubeconfig ?? join(homedir(), '.keelson', 'kubeconfig'));
-  await step(`kubeconfig ${kubeconfig}`, () => writeKubeconfig(kubeconfig, url));
+  const clock = new RealClock();
+  const log = createLogger({ level: opts.logLevel ?? 'info', name: 'keelson' });
+  const backends = plugins.flatMap((p) => (p.storeBackends ?? []) as StoreBackend[]);
+  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+  const store = await step(`store ${storeUrl === 'sqlite:' ? `${storeUrl} (${dataDir})` : storeUrl}`, () => openStore(storeUrl, { clock, dataDir, backends, baseDir, log: log.child('store') }));
+  let cluster: Cluster | undefined;
+  let api: ApiServer | undefined;
+  let url: string;
+  let kubeconfig: string;
+  try {
+    cluster = await step('cluster assembled', () =>
+      createCluster({
+        plugins,
+        store,
+        clock,
+        logger: log,
+        pluginOptions: Object.fromEntries(config.plugins.filter((p) => p.options).map((p, i) => [plugins[i]!.name, p.options!])),
+      }),
+    );
+    if (withControllers) await step('controllers started', () => cluster!.start());
+    api = createApiServer({ cluster });
+    ({ url } = await step('API server listening', () => api!.listen(opts.port ?? 6443, opts.host ?? '127.0.0.1')));
+    kubeconfig = resolve(opts.kubeconfig ?? join(homedir(), '.keelson', 'kubeconfig'));
+    await step(`kubeconfig ${kubeconfig}`, () => writeKubeconfig(kubeconfig, url));
+  } catch (err) {
+    // Release what was started, the store above all (a SQLite store keeps its directory locked).
+    await api?.close().catch(() => {});
+    await cluster?.stop().catch(() => {});
+    await store.close().catch(() => {});
+    throw err;
+  }
   out(
     withControllers
       ? `keelson is up at ${url}: ${cluster.kinds.list().length} kinds, ${cluster.controllerNames().length} controllers, store ${store.name}`
@@ -77,6 +100,8 @@ export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
     async stop() {
       await api.close();
       await cluster.stop();
+      // The cluster closes only a store it created; this one was opened here.
+      await store.close();
     },
   };
 }

@@ -3,6 +3,8 @@ import type { KindDefinition, KubeObject, PluginContext } from '@keelson/api';
 import type { Client } from '../client/client.js';
 import type { Runnable } from '../controller/interfaces.js';
 import type { ControllerDefinition } from '../controller/builder.js';
+import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 
 /** What an admission plugin sees for one write. */
@@ -34,11 +36,23 @@ export interface AdmissionPlugin {
   validate?(req: AdmissionRequest): void | Promise<void>;
 }
 
-/** A storage engine, chosen by URL scheme ("memory:", "sqlite:/path", "etcd://host:port"). */
+/**
+ * What a store backend gets when it opens a store. The store is opened before the cluster is
+ * assembled (every other service is built over it), so this is not a PluginContext.
+ */
+export interface StoreBackendContext {
+  /** The cluster's clock (scheduled compaction, progress notifications). */
+  clock: Clock;
+  /** Where embedded backends keep their files when the URL names no directory. */
+  dataDir: string;
+  log?: Logger;
+}
+
+/** A storage engine, chosen by URL scheme ("memory", "sqlite:/path", "etcd://host:port"). */
 export interface StoreBackend {
   /** URL scheme without the colon: "memory", "sqlite", "etcd". */
   readonly scheme: string;
-  open(url: string, ctx: PluginContext): Promise<Store>;
+  open(url: string, ctx: StoreBackendContext): Promise<Store>;
 }
 
 /** An extra HTTP route served by the API server (e.g. a metrics or debug endpoint). */

@@ -1,2 +1,4 @@
 export * from './store.js';
 export * from './memory-store.js';
+export * from './memory-backend.js';
+export { SortedKeys } from './sorted-keys.js';
