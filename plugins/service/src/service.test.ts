@@ -144,6 +144,20 @@ describe('Service', () => {
     expect(replaced.spec!.ports![0]!.nodePort).toBe(a.spec!.ports![0]!.nodePort);
   });
 
+  it('server-side apply merges ports without protocol into the defaulted ones (protocol defaults to TCP)', async () => {
+    await start();
+    const config = (ports: { name: string; port: number }[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: 'default' }, spec: { type: 'NodePort', ports } });
+    const apply = (ports: { name: string; port: number }[]) => cluster.client.patch<Service>(ServiceKind, 'app', 'apply', config(ports), { namespace: 'default', fieldManager: 'kubectl' });
+    const first = await apply([{ name: 'http', port: 80 }]);
+    const again = await apply([{ name: 'http', port: 80 }, { name: 'https', port: 443 }]);
+    expect(again.spec!.ports!.map((p) => [p.name, p.port, p.protocol])).toEqual([['http', 80, 'TCP'], ['https', 443, 'TCP']]);
+    expect(again.spec!.ports![0]!.nodePort).toBe(first.spec!.ports![0]!.nodePort);
+    const fields = JSON.stringify(again.metadata.managedFields);
+    expect(fields).toContain('k:{\\"port\\":443,\\"protocol\\":\\"TCP\\"}');
+    const dropped = await apply([{ name: 'https', port: 443 }]);
+    expect(dropped.spec!.ports!.map((p) => p.port)).toEqual([443]);
+  });
+
   it('does not allocate on dry run', async () => {
     await start();
     const dry = await cluster.client.create(web('a', { clusterIP: '127.96.8.8' }), { dryRun: true });
