@@ -1,7 +1,7 @@
 import { defineKind, type Service } from '@keelson/api';
 import { serviceColumns } from './service-columns.js';
 import { carryOverOnUpdate, defaultService, normalizeClusterIPs } from './service-defaults.js';
-import { validateService } from './service-validation.js';
+import { validateService, validateServiceName } from './service-validation.js';
 
 /**
  * core/v1 Service: kube's defaults and validation. Cluster IPs and node ports are allocated by
@@ -28,6 +28,7 @@ export const ServiceKind = defineKind<Service>({
     normalizeClusterIPs(svc, old);
     carryOverOnUpdate(svc, old);
   },
+  validateName: validateServiceName,
   validate: validateService,
   selectableFields: {
     'spec.clusterIP': (s) => s.spec?.clusterIP ?? '',

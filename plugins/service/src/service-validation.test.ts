@@ -1,7 +1,7 @@
 import { formatFieldError, type Service } from '@keelson/api';
 import { describe, expect, it } from 'vitest';
 import { carryOverOnUpdate, defaultService, normalizeClusterIPs } from './service-defaults.js';
-import { validateService } from './service-validation.js';
+import { validateService, validateServiceName } from './service-validation.js';
 
 const svc = (spec: Service['spec'], name = 'web'): Service => ({ metadata: { name, namespace: 'default' }, spec });
 /** Defaults, then the messages kube-apiserver would print. */
@@ -78,7 +78,9 @@ describe('Service validation (kube messages)', () => {
   });
 
   it('requires a DNS-1035 name', () => {
-    expect(errors(svc({ ports: [{ port: 80 }] }, '1web'))[0]).toMatch(/^metadata\.name: Invalid value: "1web": a DNS-1035 label must consist of/);
+    expect(validateServiceName('web', false)).toEqual([]);
+    expect(validateServiceName('web-', true)).toEqual([]);
+    expect(validateServiceName('1web', false)[0]).toMatch(/^a DNS-1035 label must consist of/);
   });
 
   it('keeps the cluster IP, except to and from ExternalName', () => {

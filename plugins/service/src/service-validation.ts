@@ -98,12 +98,15 @@ function validatePolicies(svc: Service): FieldError[] {
   return errs;
 }
 
+/** Service names are DNS-1035 labels (they become DNS names and environment variable names): kube's ValidateServiceName. */
+export function validateServiceName(name: string, prefix: boolean): string[] {
+  return isDNS1035Label(prefix ? name.replace(/-+$/, '') || 'a' : name);
+}
+
 /** kube's ValidateService (create) and the update rules of ValidateServiceUpdate. */
 export function validateService(svc: Service, old?: Service): FieldError[] {
   const spec = specOf(svc);
   const errs: FieldError[] = [];
-  // Service names are DNS-1035 labels (they become DNS names and environment variable names).
-  if (!old && svc.metadata.name) for (const m of isDNS1035Label(svc.metadata.name)) errs.push(fieldError('FieldValueInvalid', 'metadata.name', `"${svc.metadata.name}": ${m}`));
   const type = spec.type;
   if (!type) errs.push(fieldError('FieldValueRequired', 'spec.type', ''));
   else if (!(serviceTypes as readonly string[]).includes(type)) errs.push(notSupported('spec.type', type, serviceTypes));

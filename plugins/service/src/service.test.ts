@@ -100,6 +100,14 @@ describe('Service', () => {
     expect(f.spec!.clusterIP).toBe('127.96.6.6');
   });
 
+  it('validates the name as a DNS-1035 label only (kube reports one error)', async () => {
+    await start();
+    const err = await create(web('1web')).catch((e: { message: string }) => e);
+    const message = (err as { message: string }).message;
+    expect(message).toMatch(/^Service "1web" is invalid: metadata\.name: Invalid value: "1web": a DNS-1035 label must consist of /);
+    expect(message.match(/metadata\.name/g)).toHaveLength(1);
+  });
+
   it('headless and ExternalName services get no cluster IP', async () => {
     await start();
     const h = await create(svc('h', { clusterIP: 'None', selector: { app: 'h' } }));
