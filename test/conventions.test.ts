@@ -61,3 +61,13 @@ describe.each(packages)('%s', (dir) => {
     });
   }
 });
+
+describe('hermetic tests', () => {
+  /** `keelson up` defaults to SQLite under ~/.keelson: a test that forgets the store writes to the user's home. */
+  it('every up(...) in test/ names its store', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'node_modules' ? [] : files(`${dir}/${e.name}`)) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+    const offenders = files('test').filter((f) => /\bup\(\{(?![^}]*\bstore\b)/.test(readFileSync(join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});

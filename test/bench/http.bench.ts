@@ -87,7 +87,7 @@ async function withCpu<T>(fn: () => Promise<T>): Promise<{ result: T; cpu: numbe
 }
 
 async function startServer(dir: string): Promise<RunningCluster> {
-  return up({ port: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  return up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
 }
 
 async function createNamespace(cluster: RunningCluster, name: string): Promise<void> {

@@ -36,7 +36,7 @@ function file(name: string, text: string): string {
 }
 
 beforeAll(async () => {
-  cluster = await up({ port: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  cluster = await up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
 });
 
 afterAll(async () => {

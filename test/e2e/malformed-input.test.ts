@@ -35,7 +35,7 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
 }
 
 beforeAll(async () => {
-  cluster = await up({ port: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  cluster = await up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
   port = Number(new URL(cluster.url).port);
   // Fixtures every PUT/PATCH/DELETE aims at, so invalid writes reach past the not-found check.
   expect((await api('POST', '/api/v1/namespaces', typed(targets.find((t) => t.resource === 'namespaces')!, NS))).status).toBe(201);

@@ -78,6 +78,12 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   };
   /** Fill in defaults in place (runs on create and update, after decoding). */
   defaults?(obj: T): void;
+  /**
+   * Messages for an invalid metadata.name (or, with prefix=true, metadata.generateName, which may
+   * end in '-'): kube's per-kind name validation. A DNS-1123 subdomain by default; Services, for
+   * example, need a DNS-1035 label.
+   */
+  validateName?(name: string, prefix: boolean): string[];
   /** Field errors for a create (old undefined) or update. */
   validate?(obj: T, old?: T): FieldError[];
   /** Adjust an object before it is first stored (e.g. clear status). */

@@ -1,13 +1,14 @@
 import { ApiError, type KubeObject, type ObjectMeta } from '@keelson/api';
+import { decodeServiceSpec } from './protobuf-service.js';
 
 /**
  * Decoding of the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) for the few kinds
- * kubectl creates with a protobuf body (`kubectl create namespace|configmap|secret`). Anything
+ * kubectl creates with a protobuf body (`kubectl create namespace|configmap|secret|service`). Anything
  * else in protobuf is answered with 415, and kubectl falls back to JSON for every other request.
  */
 export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
-type Field = { no: number; wire: number; value: bigint | Buffer };
+export type Field = { no: number; wire: number; value: bigint | Buffer };
 
 /** A body that is not a well-formed protobuf message: a 400, as kube's decoder answers it. */
 function malformed(why: string): ApiError {
@@ -27,7 +28,7 @@ function readVarint(buf: Buffer, pos: { i: number }): bigint {
   }
 }
 
-function fields(buf: Buffer): Field[] {
+export function fields(buf: Buffer): Field[] {
   const out: Field[] = [];
   const pos = { i: 0 };
   while (pos.i < buf.length) {
@@ -49,9 +50,9 @@ function fields(buf: Buffer): Field[] {
   return out;
 }
 
-const str = (f: Field) => (f.value as Buffer).toString('utf8');
+export const str = (f: Field) => (f.value as Buffer).toString('utf8');
 
-function mapEntry(f: Field, bytes = false): [string, string] {
+export function mapEntry(f: Field, bytes = false): [string, string] {
   let k = '';
   let v = '';
   for (const e of fields(f.value as Buffer)) {
@@ -92,8 +93,8 @@ export function decodeProtobuf(body: Buffer): KubeObject {
   if (!raw) throw new ApiError(400, 'BadRequest', 'protobuf envelope has no object');
   const obj: KubeObject = { apiVersion, kind, metadata: {} };
   const top = fields(raw);
-  const supported = apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret'].includes(kind);
-  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap and Secret only, not ${apiVersion} ${kind}; send JSON`);
+  const supported = apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret', 'Service'].includes(kind);
+  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap, Secret and Service only, not ${apiVersion} ${kind}; send JSON`);
   for (const f of top) {
     if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
     else if (kind === 'ConfigMap' && f.no === 2) ((obj.data ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
@@ -101,6 +102,7 @@ export function decodeProtobuf(body: Buffer): KubeObject {
     else if (kind === 'Secret' && f.no === 2) ((obj.data ??= {}) as Record<string, string>)[mapEntry(f, true)[0]] = mapEntry(f, true)[1];
     else if (kind === 'Secret' && f.no === 3) obj.type = str(f);
     else if (kind === 'Secret' && f.no === 4) ((obj.stringData ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
+    else if (kind === 'Service' && f.no === 2) obj.spec = decodeServiceSpec(f.value as Buffer);
     else if ((kind === 'ConfigMap' && f.no === 4) || (kind === 'Secret' && f.no === 5)) obj.immutable = f.value === 1n;
   }
   return obj;

@@ -6,3 +6,4 @@ export type * from './config.js';
 export type * from './service-account.js';
 export type * from './event.js';
 export type * from './lease.js';
+export type * from './service.js';

@@ -6,6 +6,8 @@ export interface PatchMeta {
   strategy?: string;
   /** Server-side apply: the keys identifying items of an associative list (x-kubernetes-list-map-keys). */
   listMapKeys?: string[];
+  /** Defaults of list map keys (the schema's `default`, e.g. protocol TCP): an item without the key has this value. */
+  keyDefaults?: Record<string, unknown>;
 }
 
 export type PatchMetaLookup = (path: readonly string[]) => PatchMeta;
@@ -15,10 +17,10 @@ export type PatchMetaLookup = (path: readonly string[]) => PatchMeta;
  * a kind brings no schema. Matched on the last field names of the path.
  */
 const knownLists: [suffix: string[], meta: PatchMeta][] = [
-  [['containers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'] }],
-  [['initContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'] }],
-  [['ephemeralContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'] }],
-  [['spec', 'ports'], { mergeKey: 'port', strategy: 'merge', listMapKeys: ['port', 'protocol'] }],
+  [['containers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } }],
+  [['initContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } }],
+  [['ephemeralContainers', 'ports'], { mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } }],
+  [['spec', 'ports'], { mergeKey: 'port', strategy: 'merge', listMapKeys: ['port', 'protocol'], keyDefaults: { protocol: 'TCP' } }],
   [['containers'], { mergeKey: 'name', strategy: 'merge' }],
   [['initContainers'], { mergeKey: 'name', strategy: 'merge' }],
   [['ephemeralContainers'], { mergeKey: 'name', strategy: 'merge' }],

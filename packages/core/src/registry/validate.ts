@@ -22,14 +22,14 @@ export function annotationErrors(annotations: Record<string, string> | undefined
 }
 
 /** metadata checks of ValidateObjectMeta / ValidateObjectMetaUpdate that apply to every kind. */
-function metadataErrors(obj: KubeObject, old: KubeObject | undefined, generated: boolean): FieldError[] {
+function metadataErrors(obj: KubeObject, old: KubeObject | undefined, generated: boolean, validateName: (name: string, prefix: boolean) => string[]): FieldError[] {
   const errs: FieldError[] = [];
   const meta = obj.metadata;
   if (!old) {
     if (!meta.name) errs.push(fieldError('FieldValueRequired', 'metadata.name', 'name or generateName is required'));
-    else for (const m of validateObjectMetaName(meta.name)) errs.push(fieldError('FieldValueInvalid', 'metadata.name', `"${meta.name}": ${m}`));
+    else for (const m of validateName(meta.name, false)) errs.push(fieldError('FieldValueInvalid', 'metadata.name', `"${meta.name}": ${m}`));
     if (generated) {
-      for (const m of validateObjectMetaName(meta.generateName!, true)) errs.push(fieldError('FieldValueInvalid', 'metadata.generateName', `"${meta.generateName}": ${m}`));
+      for (const m of validateName(meta.generateName!, true)) errs.push(fieldError('FieldValueInvalid', 'metadata.generateName', `"${meta.generateName}": ${m}`));
     }
   }
   for (const l of validateLabels(meta.labels)) {
@@ -55,7 +55,8 @@ function metadataErrors(obj: KubeObject, old: KubeObject | undefined, generated:
  * A status write (statusOnly) skips metadata, which it cannot change.
  */
 export function validateObject(ctx: ResourceContext, obj: KubeObject, old: KubeObject | undefined, opts: { requestedName?: string; generated?: boolean; statusOnly?: boolean } = {}): void {
-  const errs = opts.statusOnly ? [] : metadataErrors(obj, old, !!opts.generated);
+  const validateName = ctx.kind.validateName?.bind(ctx.kind) ?? validateObjectMetaName;
+  const errs = opts.statusOnly ? [] : metadataErrors(obj, old, !!opts.generated, validateName);
   errs.push(...(ctx.kind.validate?.(obj, old) ?? []));
   if (errs.length) throw invalid(ctx.kind.kind, ctx.kind.group, obj.metadata.name || opts.requestedName || '', errs);
 }

@@ -1,7 +1,7 @@
 import { ApiError, type KubeObject, type ManagedFieldsEntry, type StatusCause } from '@keelson/api';
 import { canonicalJson, deepCopy } from '../codec.js';
 import type { PatchMetaLookup } from '../strategic-merge.js';
-import { displayPath, type FieldPath, type FieldScope, FieldSet, fieldSetOf, listKeys, removeAt, valueAt } from './fieldset.js';
+import { displayPath, type FieldPath, type FieldScope, FieldSet, fieldSetOf, itemKey, listKeys, removeAt, valueAt } from './fieldset.js';
 import { baseManagers, encodeManagers, type FieldOwner, managerFor, type WriteIdentity } from './managers.js';
 
 type Obj = Record<string, unknown>;
@@ -77,7 +77,8 @@ function mergeApply(live: unknown, config: unknown, names: string[], meta: Patch
   }
   if (Array.isArray(live) && Array.isArray(config)) {
     const keys = listKeys(meta, names);
-    const keyOf = (item: unknown) => (keys && isObj(item) ? canonicalJson(keys.map((k) => item[k] ?? null)) : undefined);
+    const defaults = meta(names).keyDefaults;
+    const keyOf = (item: unknown) => (keys && isObj(item) ? canonicalJson(keys.map((k) => itemKey(item, k, defaults) ?? null)) : undefined);
     if (keys && [...live, ...config].every((item) => keyOf(item) !== undefined)) {
       const out = [...live];
       for (const item of config) {

@@ -79,13 +79,19 @@ function isSetList(meta: PatchMetaLookup, names: readonly string[], list: unknow
   return !m.mergeKey && !!m.strategy?.split(',').includes('merge') && list.every((v) => v === null || typeof v !== 'object');
 }
 
+/** The value of a list item's key field, or the key's default (protocol: TCP) when the item has none. */
+export function itemKey(item: Obj, key: string, defaults: Record<string, unknown> | undefined): unknown {
+  return item[key] ?? defaults?.[key];
+}
+
 /** "k:{...}" for an item, from its key fields (sorted as structured-merge-diff prints them). */
-function itemElement(item: unknown, keys: string[]): PathElement | undefined {
+function itemElement(item: unknown, keys: string[], defaults?: Record<string, unknown>): PathElement | undefined {
   if (!isObj(item)) return undefined;
   const k: Obj = {};
   for (const key of [...keys].sort()) {
-    if (item[key] === undefined) continue;
-    k[key] = item[key];
+    const v = itemKey(item, key, defaults);
+    if (v === undefined) continue;
+    k[key] = v;
   }
   if (Object.keys(k).length === 0) return undefined;
   return `k:${JSON.stringify(k)}`;
@@ -119,7 +125,8 @@ function walk(value: unknown, path: PathElement[], names: string[], meta: PatchM
   }
   if (Array.isArray(value) && value.length > 0) {
     const keys = listKeys(meta, names);
-    const elements = keys ? value.map((item) => itemElement(item, keys)) : [];
+    const defaults = meta(names).keyDefaults;
+    const elements = keys ? value.map((item) => itemElement(item, keys, defaults)) : [];
     if (keys && elements.every((e) => e !== undefined) && new Set(elements).size === elements.length) {
       value.forEach((item, i) => {
         const itemPath = [...path, elements[i]!];
