@@ -9,3 +9,4 @@ export * from './intstr.js';
 export * from './objects/index.js';
 export * from './validation.js';
 export * from './duration.js';
+export * from './pod-status.js';

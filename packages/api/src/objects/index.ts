@@ -6,3 +6,5 @@ export type * from './config.js';
 export type * from './service-account.js';
 export type * from './event.js';
 export type * from './lease.js';
+export type * from './apps.js';
+export type * from './replication-controller.js';
