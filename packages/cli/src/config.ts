@@ -15,7 +15,7 @@ export interface KeelsonConfig {
 }
 
 /** The plugins of a full cluster, in the order a user would list them. */
-export const defaultPlugins: readonly string[] = ['core', 'namespace', 'garbage-collector'];
+export const defaultPlugins: readonly string[] = ['core', 'namespace', 'garbage-collector', 'replicaset'];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

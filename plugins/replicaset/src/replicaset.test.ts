@@ -27,6 +27,8 @@ describe('replicaset controller', () => {
   let c: TestCluster;
   afterEach(() => c?.stop());
 
+  /** Polls until check returns a value (not undefined). */
+  const until = async <T,>(check: () => Promise<T | undefined>): Promise<T> => (await c.eventually(check)) as T;
   const pods = async (selector = '') => (await c.client.list<Pod>(PodKind, { namespace: 'default', labelSelector: selector })).items;
   const rs = (name: string) => c.client.get<ReplicaSet>(ReplicaSetKind, name, { namespace: 'default' });
   const rsClient = () => c.client.resource<ReplicaSet>(ReplicaSetKind, 'default');
@@ -42,12 +44,12 @@ describe('replicaset controller', () => {
       expect(getControllerOf(p)).toEqual({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: created.metadata.uid, controller: true, blockOwnerDeletion: true });
       expect(p.spec?.containers[0]?.image).toBe('nginx:1.27');
     }
-    const got = await c.eventually(async () => {
+    const got = await until(async () => {
       const r = await rs('web');
       return r.status?.replicas === 3 && r.status?.observedGeneration === 1 ? r : undefined;
     });
     expect(got.status).toEqual({ replicas: 3, fullyLabeledReplicas: 3, observedGeneration: 1 });
-    const events = await c.eventually(async () => {
+    const events = await until(async () => {
       const list = (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.filter((e) => e.reason === 'SuccessfulCreate');
       return list.length === 3 ? list : undefined;
     });
@@ -61,7 +63,7 @@ describe('replicaset controller', () => {
     state.fail = (n) => (n >= 4 ? forbidden('pods "web" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=3, limited: pods=3') : undefined);
     c = await startTestCluster({ plugins: [replicasetPlugin, plugin] });
     await rsClient().create(newReplicaSet('web', 10));
-    const failed = await c.eventually(async () => {
+    const failed = await until(async () => {
       const r = await rs('web');
       return r.status?.conditions?.length ? r : undefined;
     });
@@ -80,13 +82,13 @@ describe('replicaset controller', () => {
         message: 'pods "web" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=3, limited: pods=3',
       },
     ]);
-    const warnings = await c.eventually(async () => (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.find((e) => e.reason === 'FailedCreate'));
+    const warnings = await until(async () => (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.find((e) => e.reason === 'FailedCreate'));
     expect(warnings.type).toBe('Warning');
     expect(warnings.message).toMatch(/^Error creating: pods "web" is forbidden: exceeded quota/);
     // Quota raised: the retry (rate-limited back-off on the FakeClock) creates the rest and clears the condition.
     state.fail = undefined;
     await c.advance(1000);
-    const ok = await c.eventually(async () => {
+    const ok = await until(async () => {
       const r = await rs('web');
       return r.status?.replicas === 10 && !r.status.conditions ? r : undefined;
     });
@@ -115,7 +117,7 @@ describe('replicaset controller', () => {
     await c.eventually(async () => (await live()).length === 1);
     expect((await live())[0]!.metadata.name).toBe('ready-long');
     expect((await pods()).find((p) => p.metadata.name === 'unscheduled')).toBeUndefined();
-    const r = await c.eventually(async () => ((await rs('web')).status?.replicas === 1 ? rs('web') : undefined));
+    const r = await until(async () => ((await rs('web')).status?.replicas === 1 ? rs('web') : undefined));
     expect(r.status).toMatchObject({ replicas: 1, readyReplicas: 1, availableReplicas: 1, observedGeneration: 2 });
   });
 
@@ -164,7 +166,7 @@ describe('replicaset controller', () => {
     const [first] = await pods();
     await c.client.resource<Pod>(PodKind, 'default').updateStatus({ ...first!, status: { phase: 'Failed' } });
     await c.eventually(async () => (await pods()).length === 3);
-    const r = await c.eventually(async () => ((await rs('web')).status?.replicas === 2 ? rs('web') : undefined));
+    const r = await until(async () => ((await rs('web')).status?.replicas === 2 ? rs('web') : undefined));
     expect(r.status?.replicas).toBe(2);
   });
 
@@ -174,13 +176,13 @@ describe('replicaset controller', () => {
     await c.eventually(async () => (await pods()).length === 2);
     const podsApi = c.client.resource<Pod>(PodKind, 'default');
     for (const p of await pods()) await podsApi.updateStatus({ ...p, status: runningReady(c.clock.now()) });
-    const ready = await c.eventually(async () => ((await rs('web')).status?.readyReplicas === 2 ? rs('web') : undefined));
+    const ready = await until(async () => ((await rs('web')).status?.readyReplicas === 2 ? rs('web') : undefined));
     expect(ready.status?.availableReplicas).toBeUndefined();
     await c.advance(9_000);
     await new Promise((r) => setTimeout(r, 20));
     expect((await rs('web')).status?.availableReplicas).toBeUndefined();
     await c.advance(1_001);
-    const available = await c.eventually(async () => ((await rs('web')).status?.availableReplicas === 2 ? rs('web') : undefined));
+    const available = await until(async () => ((await rs('web')).status?.availableReplicas === 2 ? rs('web') : undefined));
     expect(available.status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2, fullyLabeledReplicas: 2 });
   });
 
