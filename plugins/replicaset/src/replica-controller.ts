@@ -4,7 +4,7 @@
  * delete the difference when the informer has caught up with earlier writes (expectations),
  * and write the status.
  */
-import { type ApiError, filterActivePods, getControllerOf, isApiError, isNotFound, kindApiVersion, type OwnerReference, type Pod, type Selector, serviceToken } from '@keelson/api';
+import { type ApiError, filterActivePods, type PluginContext, getControllerOf, isApiError, isNotFound, kindApiVersion, type OwnerReference, type Pod, type Selector, serviceToken } from '@keelson/api';
 import { ClientToken, ClockToken, controller, type ControllerDefinition, createEventRecorder, LoggerToken, type ReconcileContext, type Request } from '@keelson/core';
 import { PodKind } from '@keelson/plugin-core';
 import { claimPods } from './claim.js';
@@ -38,7 +38,7 @@ export function replicaStateToken(name: string) {
 export function replicaStateProvider(adapter: ReplicaKindAdapter<any>, component: string) {
   return {
     token: adapter.stateToken,
-    create: (ctx: { get<T>(token: import('@keelson/api').ServiceToken<T>): T }): ReplicaControllerState => {
+    create: (ctx: PluginContext): ReplicaControllerState => {
       const clock = ctx.get(ClockToken);
       const client = ctx.get(ClientToken);
       const recorder = createEventRecorder({ client, clock, component, log: ctx.get(LoggerToken).child(component) });
