@@ -11,3 +11,4 @@ export * from './validation.js';
 export * from './duration.js';
 export * from './shape.js';
 export * from './schema/index.js';
+export * from './pod-status.js';

@@ -43,7 +43,10 @@ export interface ScaleSubresource {
   specReplicasPath: string;
   /** JSON path of the observed replicas, e.g. ".status.replicas". */
   statusReplicasPath: string;
-  /** JSON path of the serialized label selector, e.g. ".status.selector". */
+  /**
+   * JSON path of the label selector: a string (".status.selector" of custom resources), or a
+   * metav1.LabelSelector or label map (".spec.selector"), which the Scale prints in string form.
+   */
   labelSelectorPath?: string;
 }
 

@@ -15,7 +15,7 @@ export interface KeelsonConfig {
 }
 
 /** The plugins of a full cluster, in the order a user would list them. */
-export const defaultPlugins: readonly string[] = ['core', 'namespace', 'garbage-collector', 'service'];
+export const defaultPlugins: readonly string[] = ['core', 'namespace', 'garbage-collector', 'service', 'replicaset'];
 
 /** The store of `keelson up` when neither keelson.yaml nor --store names one. */
 export const defaultStore = 'sqlite:';

@@ -7,3 +7,5 @@ export type * from './service-account.js';
 export type * from './event.js';
 export type * from './lease.js';
 export type * from './service.js';
+export type * from './apps.js';
+export type * from './replication-controller.js';

@@ -1,7 +1,7 @@
 import type { KindRef, KubeObject } from '@keelson/api';
 import type { Clock } from '../clock/clock.js';
 import type { RateLimiter } from '../workqueue/interfaces.js';
-import type { MapFunc, Reconciler } from './interfaces.js';
+import type { EventHandlerFactory, MapFunc, Reconciler } from './interfaces.js';
 
 /** Which informer events may enqueue (all by default). */
 export interface EventFilter {
@@ -25,6 +25,8 @@ export interface ControllerDefinition {
   readonly forKind: KindRef;
   readonly owns: readonly KindRef[];
   readonly watches: readonly { readonly kind: KindRef; readonly map: MapFunc }[];
+  /** Watched kinds whose events the controller handles itself (see watchesEvents). */
+  readonly eventHandlers?: readonly { readonly kind: KindRef; readonly handler: EventHandlerFactory }[];
   readonly filters: readonly EventFilter[];
   readonly concurrency: number;
   readonly rateLimiter?: (clock: Clock) => RateLimiter<string>;
@@ -44,6 +46,7 @@ export class ControllerBuilder {
   private forKind?: KindRef;
   private readonly ownsKinds: KindRef[] = [];
   private readonly watched: { kind: KindRef; map: MapFunc }[] = [];
+  private readonly handlers: { kind: KindRef; handler: EventHandlerFactory }[] = [];
   private readonly filters: EventFilter[] = [];
   private workers = 1;
   private limiter?: (clock: Clock) => RateLimiter<string>;
@@ -70,6 +73,18 @@ export class ControllerBuilder {
   watches(kind: KindRef, map: MapFunc): this {
     if (typeof map !== 'function') throw new ControllerBuildError(`controller "${this.name}": watches() needs a map function`);
     this.watched.push({ kind, map });
+    return this;
+  }
+
+  /**
+   * Full control over a watched kind's events (controller-runtime's handler.Funcs): the factory
+   * runs each time the controller starts and returns the informer handler, which sees adds,
+   * updates (old and new) and deletes and enqueues what it wants through the context. Event
+   * filters do not apply. For controllers that keep state in step with events (expectations).
+   */
+  watchesEvents(kind: KindRef, handler: EventHandlerFactory): this {
+    if (typeof handler !== 'function') throw new ControllerBuildError(`controller "${this.name}": watchesEvents() needs a handler factory`);
+    this.handlers.push({ kind, handler });
     return this;
   }
 
@@ -103,6 +118,7 @@ export class ControllerBuilder {
       forKind: this.forKind,
       owns: Object.freeze([...this.ownsKinds]),
       watches: Object.freeze([...this.watched]),
+      eventHandlers: Object.freeze([...this.handlers]),
       filters: Object.freeze([...this.filters]),
       concurrency: this.workers,
       rateLimiter: this.limiter,

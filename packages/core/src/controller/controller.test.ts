@@ -56,6 +56,38 @@ describe('controller runtime', () => {
     expect(seen).toEqual(['default/o', 'default/o']);
   });
 
+  it('watchesEvents: the handler sees event types and old objects, enqueues what it wants, reads services', async () => {
+    const seen: string[] = [];
+    const events: string[] = [];
+    const { client, cms, clock } = await start(
+      controller('events')
+        .for(Owner)
+        .watchesEvents(CM, (w) => ({
+          onAdd: (obj) => void events.push(`add ${obj.metadata.name}`),
+          onUpdate: (o, n) => {
+            events.push(`update ${o.metadata.labels?.v ?? '-'}->${n.metadata.labels?.v}`);
+            w.enqueue({ namespace: n.metadata.namespace, name: 'o' });
+          },
+          onDelete: (obj) => {
+            events.push(`delete ${obj.metadata.name}`);
+            w.enqueueAfter({ namespace: obj.metadata.namespace, name: 'later' }, 1000);
+          },
+        }))
+        .reconcile((_ctx, req) => void seen.push(req.name)),
+    );
+    await client.create<KubeObject>({ apiVersion: 'x.io/v1', kind: 'Owner', metadata: { name: 'o', namespace: 'default' } });
+    await until(() => seen.length === 1);
+    await cms.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+    await cms.patch('c', 'merge', { metadata: { labels: { v: '1' } } });
+    await until(() => seen.length === 2);
+    await cms.delete('c');
+    await until(() => events.length === 3);
+    expect(events).toEqual(['add c', 'update -->1', 'delete c']);
+    await clock.advance(1000);
+    await until(() => seen.includes('later'));
+    expect(seen).toEqual(['o', 'o', 'later']);
+  });
+
   it('requeues after the requested time (FakeClock), retries errors with back-off, gives up on TerminalError', async () => {
     const counts = new Map<string, number>();
     const { clock, cms } = await start(

@@ -2,7 +2,7 @@ import { getControllerOf, type KindRef, type KubeObject, parseApiVersion, splitO
 import type { HandlerRegistration, ResourceEventHandler } from '../informers/interfaces.js';
 import { createRateLimitingQueue } from '../workqueue/rate-limiting-queue.js';
 import type { ControllerDefinition, EventFilter } from './builder.js';
-import { type ReconcileContext, type Request, type RunContext, TerminalError } from './interfaces.js';
+import { type ReconcileContext, type Request, type RunContext, TerminalError, type WatchContext } from './interfaces.js';
 
 function kindIdentity(ref: KindRef): { group: string; kind: string } {
   if ('plural' in ref) return { group: ref.group, kind: ref.kind };
@@ -54,6 +54,18 @@ export class RunningController {
       });
     }
     for (const { kind, map } of def.watches) this.handle(kind, (obj) => map(obj).forEach(enqueue));
+    for (const { kind, handler } of def.eventHandlers ?? []) {
+      const handlerCtx: WatchContext = {
+        enqueue,
+        enqueueAfter: (r, ms) => this.queue.addAfter(requestKey(r), ms),
+        lister: (k) => this.ctx.informers.lister(k),
+        informers: this.ctx.informers,
+        clock: this.ctx.clock,
+        log: this.ctx.log.child(this.def.name),
+        get: (token) => this.ctx.get(token),
+      };
+      this.registrations.push(this.ctx.informers.informerFor(kind).addEventHandler(handler(handlerCtx)));
+    }
   }
 
   /** Starts the workers. */

@@ -2,7 +2,7 @@ import type { KindRef, KubeObject, ServiceToken } from '@keelson/api';
 import type { Client } from '../client/client.js';
 import type { Clock } from '../clock/clock.js';
 import type { EventRecorder } from '../events/interfaces.js';
-import type { Lister, SharedInformerFactory } from '../informers/interfaces.js';
+import type { Lister, ResourceEventHandler, SharedInformerFactory } from '../informers/interfaces.js';
 import type { Logger } from '../log.js';
 
 /** What a reconciler is asked to look at: only a namespace and a name (level-based). */
@@ -32,6 +32,22 @@ export interface ReconcileContext {
 }
 
 export type Reconciler = (ctx: ReconcileContext, req: Request) => Promise<Result | void> | Result | void;
+
+/** What a watchesEvents handler factory gets: a way to enqueue requests, and the caches. */
+export interface WatchContext {
+  enqueue(req: Request): void;
+  /** Enqueue after ms on the cluster's Clock. */
+  enqueueAfter(req: Request, ms: number): void;
+  lister<T extends KubeObject = KubeObject>(kind: KindRef): Lister<T>;
+  readonly informers: SharedInformerFactory;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** A cluster service by token (core services and those plugins provide). */
+  get<T>(token: ServiceToken<T>): T;
+}
+
+/** Builds the informer handler of a watchesEvents watch, once per controller start. */
+export type EventHandlerFactory = (ctx: WatchContext) => ResourceEventHandler;
 
 /** Maps an object of a watched kind to the requests it should trigger. */
 export type MapFunc = (obj: KubeObject) => Request[];

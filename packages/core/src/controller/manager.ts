@@ -81,7 +81,7 @@ export class Manager {
       this.controllers.push(c);
     }
     // Informers of leader-only controllers are started too, so a new leader has warm caches.
-    for (const def of this.defs) for (const k of [def.forKind, ...def.owns, ...def.watches.map((w) => w.kind)]) this.opts.informers.informerFor(k);
+    for (const def of this.defs) for (const k of [def.forKind, ...def.owns, ...def.watches.map((w) => w.kind), ...(def.eventHandlers ?? []).map((h) => h.kind)]) this.opts.informers.informerFor(k);
     await this.opts.informers.start();
     for (const c of this.controllers) c.start();
     for (const r of this.runnables.filter((r) => !(elected && r.needLeaderElection))) this.running.push(this.run(r, ctx));

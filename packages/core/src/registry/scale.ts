@@ -1,4 +1,4 @@
-import { ApiError, badRequest, type KubeObject, type ScaleSubresource } from '@keelson/api';
+import { ApiError, badRequest, type KubeObject, type LabelSelector, labelSelectorAsSelector, type ScaleSubresource, selectorFromSet } from '@keelson/api';
 import type { PatchType } from '../client/client.js';
 import { applyPatch } from './patch.js';
 import type { ResourceStore } from './resource-store.js';
@@ -36,17 +36,35 @@ function scaleSpec(rs: ResourceStore): ScaleSubresource {
   return spec;
 }
 
+/**
+ * The serialized selector at labelSelectorPath: a string as is (custom resources), a
+ * metav1.LabelSelector (apps/v1 kinds' spec.selector) or a label map (a ReplicationController's
+ * spec.selector) in its canonical string form, as kube-apiserver's scale storages print them.
+ */
+function selectorString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value || undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  try {
+    const isLabelMap = entries.every(([, v]) => typeof v === 'string');
+    const s = isLabelMap ? selectorFromSet(value as Record<string, string>).toString() : labelSelectorAsSelector(value as LabelSelector).toString();
+    return s || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Scale of an object, as kube-apiserver derives it from the kind's scale paths. */
 export function toScale(rs: ResourceStore, obj: KubeObject): Scale {
   const spec = scaleSpec(rs);
-  const selector = spec.labelSelectorPath ? read(obj, pathOf(spec.labelSelectorPath)) : undefined;
+  const selector = spec.labelSelectorPath ? selectorString(read(obj, pathOf(spec.labelSelectorPath))) : undefined;
   const m = obj.metadata;
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
     spec: { replicas: (read(obj, pathOf(spec.specReplicasPath)) as number | undefined) ?? 0 },
-    status: { replicas: (read(obj, pathOf(spec.statusReplicasPath)) as number | undefined) ?? 0, ...(typeof selector === 'string' && selector ? { selector } : {}) },
+    status: { replicas: (read(obj, pathOf(spec.statusReplicasPath)) as number | undefined) ?? 0, ...(selector ? { selector } : {}) },
   };
 }
 
