@@ -1,5 +1,6 @@
 import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
 import { podColumns } from './printers/index.js';
+import { podBinding } from './pod-binding.js';
 import { podQOSClass } from './qos.js';
 
 function defaultContainer(c: Container): void {
@@ -65,7 +66,7 @@ export const PodKind = defineKind<Pod>({
   namespaced: true,
   tracksGeneration: false,
   printerColumns: podColumns,
-  subresources: { status: true },
+  subresources: { status: true, post: { binding: podBinding } },
   defaults(pod) {
     const spec = (pod.spec ??= { containers: [] });
     spec.restartPolicy ??= 'Always';
