@@ -5,6 +5,7 @@ export * from './framework/cycle-state.js';
 export * from './framework/resource.js';
 export * from './framework/node-info.js';
 export * from './framework/types.js';
+export * from './framework/helpers.js';
 export * from './framework/interfaces.js';
 export * from './framework/registry.js';
 export * from './framework/runtime.js';
