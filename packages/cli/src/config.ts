@@ -15,7 +15,17 @@ export interface KeelsonConfig {
 }
 
 /** The plugins of a full cluster, in the order a user would list them. */
-export const defaultPlugins: readonly string[] = ['core', 'namespace', 'garbage-collector'];
+export const defaultPlugins: readonly string[] = [
+  'core',
+  'namespace',
+  'garbage-collector',
+  'scheduler',
+  'scheduler-node-name',
+  'scheduler-node-unschedulable',
+  'scheduler-taint-toleration',
+  'scheduler-node-resources-fit',
+  'scheduler-default-binder',
+];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
