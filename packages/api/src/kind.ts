@@ -51,6 +51,22 @@ export interface ScaleSubresource {
 }
 
 /**
+ * A subresource written with POST (pods/binding, pods/eviction): the body is another kind and the
+ * change lands on the parent object. The server answers 201 with a Success Status.
+ */
+export interface PostSubresource<T extends KubeObject = KubeObject> {
+  /** The kind of the posted body, e.g. core/v1 Binding. */
+  requestKind: GroupVersionKind;
+  /**
+   * Computes the stored object from the current one and the posted body; throw an ApiError to refuse
+   * (e.g. 409 Conflict). Runs inside a compare-and-swap loop, so it may run more than once and must
+   * not have side effects. The kind's own validate() does not run on the result (the subresource
+   * validates what it changes); metadata checks and admission do.
+   */
+  apply(current: T, body: KubeObject, ctx: { name: string; now: number }): T;
+}
+
+/**
  * Everything the control plane needs to serve one kind: its name in the API, its schema,
  * defaulting, validation, printing, selectable fields and subresources.
  */
@@ -78,6 +94,8 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   subresources?: {
     status?: boolean;
     scale?: ScaleSubresource;
+    /** Subresources served by POST, by name ("binding"). */
+    post?: Record<string, PostSubresource<T>>;
   };
   /** Fill in defaults in place (runs on create and update, after decoding). */
   defaults?(obj: T): void;

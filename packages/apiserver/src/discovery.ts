@@ -21,6 +21,10 @@ export function apiResourceList(kinds: KindRegistry, group: string, version: str
     if (d.subresources?.scale) {
       subs.push({ name: `${d.plural}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
     }
+    for (const [name, post] of Object.entries(d.subresources?.post ?? {})) {
+      const gv = post.requestKind.group ? { group: post.requestKind.group, version: post.requestKind.version } : {};
+      subs.push({ name: `${d.plural}/${name}`, singularName: '', namespaced: d.namespaced, ...gv, kind: post.requestKind.kind, verbs: ['create'] });
+    }
     return [base, ...subs];
   });
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
@@ -70,6 +74,7 @@ export function aggregatedDiscovery(kinds: KindRegistry, core: boolean) {
           const subresources = [];
           if (d.subresources?.status) subresources.push({ subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] });
           if (d.subresources?.scale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+          for (const [name, post] of Object.entries(d.subresources?.post ?? {})) subresources.push({ subresource: name, responseKind: post.requestKind, verbs: ['create'] });
           return {
             resource: d.plural,
             responseKind,

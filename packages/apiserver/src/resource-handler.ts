@@ -56,7 +56,8 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
   if (kind.namespaced && info.name && !info.namespace) throw notFoundPath();
   if (!kind.namespaced && info.namespace) throw notFoundPath();
   const scale = info.subresource === 'scale' && !!kind.subresources?.scale;
-  if (info.subresource && !scale && !(info.subresource === 'status' && kind.subresources?.status)) throw notFoundPath();
+  const post = info.subresource ? kind.subresources?.post?.[info.subresource] : undefined;
+  if (info.subresource && !scale && !post && !(info.subresource === 'status' && kind.subresources?.status)) throw notFoundPath();
   const ns = info.namespace;
   const now = cluster.clock.now();
   if (scale) {
@@ -69,6 +70,14 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
       return sendJson(res, 200, await patchScale(rs, info.name, type, (await readBody(req)).toString('utf8'), { namespace: ns, dryRun }));
     }
     throw methodNotAllowed(`${method} is not supported on ${kind.plural}/scale`);
+  }
+
+  if (post) {
+    if (!info.name) throw notFoundPath();
+    if (method !== 'POST') throw methodNotAllowed(`${method} is not supported on ${kind.plural}/${info.subresource}`);
+    const body = (await jsonBody(req)) as KubeObject | undefined;
+    if (!body || typeof body !== 'object' || !body.metadata) throw badRequest(`the request body must be a ${post.requestKind.kind} with metadata`);
+    return sendJson(res, 201, await rs.postSubresource(info.name, info.subresource!, body, { namespace: ns, dryRun, fieldManager }));
   }
 
   switch (method) {

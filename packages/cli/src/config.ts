@@ -15,7 +15,19 @@ export interface KeelsonConfig {
 }
 
 /** The plugins of a full cluster, in the order a user would list them. */
-export const defaultPlugins: readonly string[] = ['core', 'namespace', 'garbage-collector', 'service', 'replicaset'];
+export const defaultPlugins: readonly string[] = [
+  'core',
+  'namespace',
+  'garbage-collector',
+  'service',
+  'replicaset',
+  'scheduler',
+  'scheduler-node-name',
+  'scheduler-node-unschedulable',
+  'scheduler-taint-toleration',
+  'scheduler-node-resources-fit',
+  'scheduler-default-binder',
+];
 
 /** The store of `keelson up` when neither keelson.yaml nor --store names one. */
 export const defaultStore = 'sqlite:';

@@ -1,6 +1,7 @@
 import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
 import { PodSchema } from './schemas/index.js';
 import { podColumns } from './printers/index.js';
+import { podBinding } from './pod-binding.js';
 import { podQOSClass } from './qos.js';
 
 function defaultContainer(c: Container): void {
@@ -79,7 +80,7 @@ export const PodKind = defineKind<Pod>({
   namespaced: true,
   tracksGeneration: false,
   printerColumns: podColumns,
-  subresources: { status: true },
+  subresources: { status: true, post: { binding: podBinding } },
   defaults(pod) {
     const spec = (pod.spec ??= { containers: [] });
     spec.restartPolicy ??= 'Always';

@@ -297,3 +297,12 @@ export interface PodTemplateSpec {
   metadata?: ObjectMeta;
   spec?: PodSpec;
 }
+
+/** core/v1 Binding: the body of POST pods/NAME/binding (what a scheduler writes to place a pod). */
+export interface Binding extends KubeObject {
+  apiVersion?: 'v1';
+  kind?: 'Binding';
+  metadata: ObjectMeta;
+  /** The node to bind to (kind "Node" or empty). */
+  target: { kind?: string; apiVersion?: string; name: string; namespace?: string; uid?: string };
+}

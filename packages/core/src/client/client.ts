@@ -93,6 +93,11 @@ export interface Client {
   delete<T extends KubeObject = KubeObject>(kind: KindRef, name: string, opts?: DeleteCallOptions): Promise<T | Status>;
   /** DELETE on a collection: deletes every object the selectors match; returns them (as listed, or pending deletion). */
   deleteCollection<T extends KubeObject = KubeObject>(kind: KindRef, opts?: DeleteCollectionOptions): Promise<KubeList<T>>;
+  /**
+   * POST to a subresource of one object (pods/NAME/binding, as client-go's Pods().Bind): `body` is
+   * the subresource's kind (a v1 Binding); the answer is the server's Status.
+   */
+  postSubresource(kind: KindRef, name: string, subresource: string, body: KubeObject, opts?: WriteOptions & { namespace?: string }): Promise<Status>;
   /** A view of one kind (and optionally one namespace). */
   resource<T extends KubeObject = KubeObject>(kind: KindRef, namespace?: string): ResourceClient<T>;
 }

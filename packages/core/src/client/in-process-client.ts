@@ -73,6 +73,10 @@ export class InProcessClient implements Client {
     return this.registry.resourceStore(kind).deleteCollection<T>(opts);
   }
 
+  async postSubresource(kind: KindRef, name: string, subresource: string, body: KubeObject, opts: WriteOptions & { namespace?: string } = {}): Promise<Status> {
+    return this.registry.resourceStore(kind).postSubresource(name, subresource, body, { namespace: opts.namespace, dryRun: opts.dryRun, fieldManager: opts.fieldManager });
+  }
+
   resource<T extends KubeObject = KubeObject>(kind: KindRef, namespace?: string): ResourceClient<T> {
     return bindResource<T>(this, kind, namespace);
   }

@@ -50,6 +50,8 @@ interface UpdateCall {
   fieldManager?: string;
   /** The mutation already computed managedFields (server-side apply). */
   applied?: boolean;
+  /** A POST subresource changed the object: the kind's validate() does not run (the subresource checks what it changes). */
+  skipKindValidation?: boolean;
 }
 
 export interface ResourceStoreDeps {
@@ -209,6 +211,21 @@ export class ResourceStore {
    * Server-side apply (PATCH application/apply-patch+yaml): the configuration is merged into the
    * live object with field ownership (see serverSideApply); a missing object is created.
    */
+  /**
+   * POST on a subresource the kind serves that way (pods/binding): the body is applied to the
+   * newest object by the kind's handler; the answer is a Success Status with code 201.
+   */
+  async postSubresource(name: string, subresource: string, body: KubeObject, opts: WriteCallOptions = {}): Promise<Status> {
+    const handler = this.kind.subresources?.post?.[subresource];
+    if (!handler) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${this.kind.plural}/${subresource} is not served)`);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`the request body must be a ${handler.requestKind.kind}`);
+    await this.guaranteedUpdate<KubeObject>(
+      { name, namespace: opts.namespace, dryRun: opts.dryRun, subresource, fieldManager: opts.fieldManager, skipKindValidation: true },
+      (old) => handler.apply(old, body, { name, now: this.ctx.clock.now() }),
+    );
+    return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 };
+  }
+
   private async apply<T extends KubeObject>(name: string, body: unknown, opts: WriteCallOptions & { subresource?: string }): Promise<T> {
     const config = applyConfigurationOf(this.kind, name, opts.namespace, body, opts.fieldManager);
     const id = this.writer(opts.fieldManager, 'Apply', opts.subresource);
@@ -245,6 +262,7 @@ export class ResourceStore {
   /** The fields a write on the resource (or its status) manages. */
   private scope(subresource?: string): FieldScope {
     if (subresource === 'status') return 'status';
+    if (subresource && this.kind.subresources?.post?.[subresource]) return 'all';
     return this.kind.subresources?.status ? 'no-status' : 'all';
   }
 
@@ -300,7 +318,7 @@ export class ResourceStore {
       if (old.metadata.generation === undefined) delete next.metadata.generation;
       else next.metadata.generation = old.metadata.generation;
       if (!subresource && this.kind.tracksGeneration !== false && specOf(next) !== specOf(old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
-      validateObject(this.ctx, next, old, { statusOnly: subresource === 'status' });
+      validateObject(this.ctx, next, old, { statusOnly: subresource === 'status', skipKind: call.skipKindValidation });
       await admit(this.ctx, { operation: 'UPDATE', phase: 'validate', object: next, oldObject: old, dryRun, subresource });
       try {
         if (this.shouldDeleteDuringUpdate(next, old)) {

@@ -54,10 +54,10 @@ function metadataErrors(obj: KubeObject, old: KubeObject | undefined, generated:
  * metadata as every kind, then the kind's own validate. Throws 422 Invalid with every cause.
  * A status write (statusOnly) skips metadata, which it cannot change.
  */
-export function validateObject(ctx: ResourceContext, obj: KubeObject, old: KubeObject | undefined, opts: { requestedName?: string; generated?: boolean; statusOnly?: boolean } = {}): void {
+export function validateObject(ctx: ResourceContext, obj: KubeObject, old: KubeObject | undefined, opts: { requestedName?: string; generated?: boolean; statusOnly?: boolean; skipKind?: boolean } = {}): void {
   const validateName = ctx.kind.validateName?.bind(ctx.kind) ?? validateObjectMetaName;
   const errs = opts.statusOnly ? [] : metadataErrors(obj, old, !!opts.generated, validateName);
-  errs.push(...(ctx.kind.validate?.(obj, old) ?? []));
+  if (!opts.skipKind) errs.push(...(ctx.kind.validate?.(obj, old) ?? []));
   if (errs.length) throw invalid(ctx.kind.kind, ctx.kind.group, obj.metadata.name || opts.requestedName || '', errs);
 }
 

@@ -1,0 +1,348 @@
+import type { Pod } from '@keelson/api';
+import type { Client, Clock, EventRecorder, Logger, SharedInformerFactory } from '@keelson/core';
+import type { KubeSchedulerProfile } from '../config/types.js';
+import { type BuiltProfile, buildProfile } from './build-profile.js';
+import type { CycleState } from './cycle-state.js';
+import type {
+  BindPlugin,
+  EnqueueExtensions,
+  FilterPlugin,
+  Handle,
+  NodeScore,
+  NodeToStatus,
+  PermitPlugin,
+  PermitResult,
+  PodNominator,
+  PostBindPlugin,
+  PostFilterPlugin,
+  PostFilterResult,
+  PreBindPlugin,
+  PreEnqueuePlugin,
+  PreFilterPlugin,
+  PreFilterResult,
+  PreScorePlugin,
+  QueueSortPlugin,
+  ReservePlugin,
+  ScorePlugin,
+  SharedLister,
+  WaitingPod,
+} from './interfaces.js';
+import type { NodeInfo } from './node-info.js';
+import type { PluginRegistry } from './registry.js';
+import { Code, MaxNodeScore, MinNodeScore, Status, type StatusLike } from './status.js';
+import type { ClusterEventWithHint } from './types.js';
+import { MaxPermitTimeoutMs, WaitingPodImpl, type WaitingPods } from './waiting-pods.js';
+
+export interface FrameworkDeps {
+  client: Client;
+  clock: Clock;
+  informers: SharedInformerFactory;
+  log: Logger;
+  recorder: EventRecorder;
+  snapshot: () => SharedLister;
+  nominator: PodNominator;
+  waitingPods: WaitingPods;
+}
+
+/** Per-plugin and total scores of one node (kube's NodePluginScores). */
+export interface NodePluginScores {
+  name: string;
+  scores: NodeScore[];
+  totalScore: number;
+}
+
+function asStatus(s: StatusLike): Status | undefined {
+  return s && s.code !== Code.Success ? s : undefined;
+}
+
+function wrapError(what: string, s: Status): Status {
+  return new Status(Code.Error, [`${what}: ${s.message()}`], s.error ?? new Error(s.message())).withPlugin(s.plugin);
+}
+
+/**
+ * One profile's plugins and the code that runs each extension point in kube's order and with
+ * kube's rules (kube's frameworkImpl). Also the Handle the profile's plugins get.
+ */
+export class Framework implements Handle {
+  readonly profileName: string;
+  readonly percentageOfNodesToScore?: number;
+  readonly client: Client;
+  readonly clock: Clock;
+  readonly informers: SharedInformerFactory;
+  readonly log: Logger;
+  readonly nominator: PodNominator;
+  private built!: BuiltProfile;
+
+  private constructor(
+    readonly profile: KubeSchedulerProfile & { schedulerName: string },
+    private readonly deps: FrameworkDeps,
+  ) {
+    this.profileName = profile.schedulerName;
+    this.percentageOfNodesToScore = profile.percentageOfNodesToScore || undefined;
+    this.client = deps.client;
+    this.clock = deps.clock;
+    this.informers = deps.informers;
+    this.log = deps.log;
+    this.nominator = deps.nominator;
+  }
+
+  static async create(profile: KubeSchedulerProfile & { schedulerName: string }, registry: PluginRegistry, deps: FrameworkDeps): Promise<Framework> {
+    const fwk = new Framework(profile, deps);
+    fwk.built = await buildProfile(profile, registry, fwk);
+    return fwk;
+  }
+
+  // ---- Handle -------------------------------------------------------------------------------
+
+  eventRecorder(): EventRecorder {
+    return this.deps.recorder;
+  }
+  snapshotSharedLister(): SharedLister {
+    return this.deps.snapshot();
+  }
+  getWaitingPod(uid: string): WaitingPod | undefined {
+    return this.deps.waitingPods.get(uid);
+  }
+  iterateOverWaitingPods(fn: (wp: WaitingPod) => void): void {
+    this.deps.waitingPods.forEach(fn);
+  }
+  rejectWaitingPod(uid: string): boolean {
+    const wp = this.deps.waitingPods.get(uid);
+    if (!wp) return false;
+    wp.reject('', 'removed');
+    return true;
+  }
+
+  // ---- introspection ------------------------------------------------------------------------
+
+  pluginNames(point: keyof BuiltProfile['points']): string[] {
+    return this.built.points[point].map((p) => p.name);
+  }
+  scoreWeight(name: string): number | undefined {
+    return this.built.weights.get(name);
+  }
+  missingDefaultPlugins(): readonly string[] {
+    return this.built.missingDefaults;
+  }
+  queueSortPlugin(): QueueSortPlugin {
+    return this.built.points.queueSort[0] as QueueSortPlugin;
+  }
+  hasFilterPlugins(): boolean {
+    return this.built.points.filter.length > 0;
+  }
+  hasScorePlugins(): boolean {
+    return this.built.points.score.length > 0;
+  }
+  hasPostFilterPlugins(): boolean {
+    return this.built.points.postFilter.length > 0;
+  }
+  /** Each plugin's registered events (plugins without EnqueueExtensions: every event). */
+  enqueueExtensions(): { plugin: string; events: ClusterEventWithHint[] }[] {
+    return [...this.built.plugins.values()].map((p) => {
+      const ext = p as Partial<EnqueueExtensions>;
+      const events = typeof ext.eventsToRegister === 'function' ? ext.eventsToRegister() : [{ event: { resource: '*', actionType: (1 << 12) - 1 } }];
+      return { plugin: p.name, events };
+    });
+  }
+
+  // ---- extension points ---------------------------------------------------------------------
+
+  runPreEnqueuePlugins(pod: Pod): Status | undefined {
+    for (const pl of this.built.points.preEnqueue as PreEnqueuePlugin[]) {
+      const s = asStatus(pl.preEnqueue(pod));
+      if (s) return s.withPlugin(s.plugin || pl.name);
+    }
+    return undefined;
+  }
+
+  runPreFilterPlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): { result?: PreFilterResult; status?: Status; pluginsWithNodes: string[] } {
+    let result: PreFilterResult | undefined;
+    const pluginsWithNodes: string[] = [];
+    for (const pl of this.built.points.preFilter as PreFilterPlugin[]) {
+      const out = pl.preFilter(state, pod, nodes);
+      const [r, st] = out instanceof Status || !out ? [undefined, out] : [out.result, out.status];
+      const s = asStatus(st);
+      if (s?.isSkip()) {
+        state.skipFilterPlugins.add(pl.name);
+        continue;
+      }
+      if (s) {
+        s.plugin ||= pl.name;
+        return { status: s.isRejected() ? s : wrapError(`running PreFilter plugin "${pl.name}"`, s), pluginsWithNodes };
+      }
+      if (!r?.nodeNames) continue;
+      pluginsWithNodes.push(pl.name);
+      result = { nodeNames: result?.nodeNames ? new Set([...result.nodeNames].filter((n) => r.nodeNames!.has(n))) : new Set(r.nodeNames) };
+      if (result.nodeNames!.size === 0) {
+        const msg = pluginsWithNodes.length === 1 ? `node(s) didn't satisfy plugin ${pluginsWithNodes[0]}` : `node(s) didn't satisfy plugin(s) [${pluginsWithNodes.join(' ')}] simultaneously`;
+        return { result, status: Status.unresolvable(msg), pluginsWithNodes };
+      }
+    }
+    return { result, pluginsWithNodes };
+  }
+
+  /** Every Filter plugin in order; the first failure is the node's status. */
+  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
+    for (const pl of this.built.points.filter as FilterPlugin[]) {
+      if (state.skipFilterPlugins.has(pl.name)) continue;
+      const s = asStatus(pl.filter(state, pod, nodeInfo));
+      if (s) {
+        s.plugin ||= pl.name;
+        return s.isRejected() ? s : wrapError(`running "${pl.name}" filter plugin`, s);
+      }
+    }
+    return undefined;
+  }
+
+  /** PostFilter plugins until one succeeds (or returns an error); otherwise the last rejection. */
+  async runPostFilterPlugins(state: CycleState, pod: Pod, statuses: NodeToStatus): Promise<{ result?: PostFilterResult; status: Status }> {
+    let last: Status = Status.unschedulable();
+    for (const pl of this.built.points.postFilter as PostFilterPlugin[]) {
+      const out = await pl.postFilter(state, pod, statuses);
+      const s = asStatus(out.status);
+      if (!s) return { result: out.result, status: Status.success().withPlugin(pl.name) };
+      s.plugin ||= pl.name;
+      if (!s.isRejected()) return { status: wrapError(`running PostFilter plugin "${pl.name}"`, s) };
+      last = s;
+    }
+    return { status: last };
+  }
+
+  runPreScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Status | undefined {
+    for (const pl of this.built.points.preScore as PreScorePlugin[]) {
+      const s = asStatus(pl.preScore(state, pod, nodes));
+      if (s?.isSkip()) {
+        state.skipScorePlugins.add(pl.name);
+        continue;
+      }
+      if (s) return wrapError(`running PreScore plugin "${pl.name}"`, s.withPlugin(pl.name));
+    }
+    return undefined;
+  }
+
+  /** Score, NormalizeScore, × weight (scores outside [0, 100] after normalizing are an error). */
+  runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): { scores: NodePluginScores[]; status?: Status } {
+    const plugins = (this.built.points.score as ScorePlugin[]).filter((p) => !state.skipScorePlugins.has(p.name));
+    const out: NodePluginScores[] = nodes.map((n) => ({ name: n.nodeName(), scores: [], totalScore: 0 }));
+    for (const pl of plugins) {
+      const list: NodeScore[] = new Array(nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        const v = pl.score(state, pod, nodes[i]!);
+        if (v instanceof Status) {
+          if (v.isSuccess()) list[i] = { name: nodes[i]!.nodeName(), score: 0 };
+          else return { scores: [], status: wrapError(`running Score plugins: plugin "${pl.name}" failed`, v.withPlugin(pl.name)) };
+        } else list[i] = { name: nodes[i]!.nodeName(), score: v };
+      }
+      const ext = pl.scoreExtensions?.();
+      if (ext) {
+        const s = asStatus(ext.normalizeScore(state, pod, list));
+        if (s) return { scores: [], status: wrapError(`running Normalize on Score plugins: plugin "${pl.name}" failed`, s.withPlugin(pl.name)) };
+      }
+      const weight = this.built.weights.get(pl.name) ?? 1;
+      for (let i = 0; i < list.length; i++) {
+        const sc = list[i]!.score;
+        if (sc > MaxNodeScore || sc < MinNodeScore) {
+          return { scores: [], status: new Status(Code.Error, [`plugin "${pl.name}" returns an invalid score ${sc}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`]).withPlugin(pl.name) };
+        }
+        out[i]!.scores.push({ name: pl.name, score: sc * weight });
+        out[i]!.totalScore += sc * weight;
+      }
+    }
+    return { scores: out };
+  }
+
+  async runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    for (const pl of this.built.points.reserve as ReservePlugin[]) {
+      const s = asStatus(await pl.reserve(state, pod, nodeName));
+      if (s) {
+        s.plugin ||= pl.name;
+        return s.isRejected() ? s : wrapError(`running Reserve plugin "${pl.name}"`, s);
+      }
+    }
+    return undefined;
+  }
+
+  /** Every Reserve plugin's unreserve, in reverse order (errors are logged, not returned). */
+  async runReservePluginsUnreserve(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
+    const list = this.built.points.reserve as ReservePlugin[];
+    for (let i = list.length - 1; i >= 0; i--) {
+      try {
+        await list[i]!.unreserve(state, pod, nodeName);
+      } catch (err) {
+        this.log.error('unreserve failed', { plugin: list[i]!.name, error: String(err) });
+      }
+    }
+  }
+
+  /** Permit plugins: a rejection ends it; Wait parks the pod (see waitOnPermit). */
+  async runPermitPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    const waits = new Map<string, number>();
+    for (const pl of this.built.points.permit as PermitPlugin[]) {
+      const out = await pl.permit(state, pod, nodeName);
+      const res: PermitResult = out instanceof Status || !out ? { status: out } : (out as PermitResult);
+      const s = asStatus(res.status);
+      if (!s) continue;
+      s.plugin ||= pl.name;
+      if (s.isRejected()) return s;
+      if (s.isWait()) {
+        waits.set(pl.name, Math.min(res.timeoutMs ?? MaxPermitTimeoutMs, MaxPermitTimeoutMs));
+        continue;
+      }
+      return wrapError(`running Permit plugin "${pl.name}"`, s);
+    }
+    if (waits.size === 0) return undefined;
+    this.deps.waitingPods.add(new WaitingPodImpl(pod, nodeName, waits, this.clock));
+    return new Status(Code.Wait, [`one or more plugins asked to wait and no plugin rejected pod "${pod.metadata.name}"`]);
+  }
+
+  /** Waits until a pod held at Permit is allowed (undefined) or rejected. */
+  async waitOnPermit(pod: Pod): Promise<Status | undefined> {
+    const wp = this.deps.waitingPods.get(pod.metadata.uid!);
+    if (!wp) return undefined;
+    try {
+      return await wp.result;
+    } finally {
+      this.deps.waitingPods.remove(pod.metadata.uid!);
+    }
+  }
+
+  async runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    for (const pl of this.built.points.preBind as PreBindPlugin[]) {
+      const s = asStatus(await pl.preBind(state, pod, nodeName));
+      if (s?.isSkip()) continue;
+      if (s) {
+        s.plugin ||= pl.name;
+        return s.isRejected() ? s : wrapError(`running PreBind plugin "${pl.name}"`, s);
+      }
+    }
+    return undefined;
+  }
+
+  /** Bind plugins until one does not Skip. All skipping is a Skip status. */
+  async runBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    let last: Status | undefined = Status.skip();
+    for (const pl of this.built.points.bind as BindPlugin[]) {
+      const s = asStatus(await pl.bind(state, pod, nodeName));
+      if (s?.isSkip()) {
+        last = s;
+        continue;
+      }
+      if (s) {
+        s.plugin ||= pl.name;
+        return s.isRejected() ? s : wrapError(`running Bind plugin "${pl.name}"`, s);
+      }
+      return undefined;
+    }
+    return last;
+  }
+
+  async runPostBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
+    for (const pl of this.built.points.postBind as PostBindPlugin[]) {
+      try {
+        await pl.postBind(state, pod, nodeName);
+      } catch (err) {
+        this.log.error('postBind failed', { plugin: pl.name, error: String(err) });
+      }
+    }
+  }
+}
