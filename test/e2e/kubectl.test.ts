@@ -49,6 +49,9 @@ describe('kubectl against keelson', () => {
 
   it('creates a namespace (protobuf body) and gets namespaces as a table', async () => {
     expect(await kubectl('create', 'ns', 'e2e')).toBe('namespace/e2e created\n');
+    // kubectl create serviceaccount also sends protobuf.
+    expect(await kubectl('create', 'serviceaccount', 'robot', '-n', 'e2e')).toBe('serviceaccount/robot created\n');
+    expect(await kubectl('get', 'sa', 'robot', '-n', 'e2e', '-o', 'jsonpath={.metadata.name}')).toBe('robot');
     const out = await kubectl('get', 'ns');
     expect(out).toMatch(/^NAME +STATUS +AGE$/m);
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'e2e']) expect(out).toMatch(new RegExp(`^${ns} +Active +\\d+s$`, 'm'));

@@ -81,6 +81,14 @@ function objectMeta(buf: Buffer): ObjectMeta {
 }
 
 /** Decodes a protobuf request body into the JSON object it stands for. */
+/** core/v1 ObjectReference (1 kind, 2 namespace, 3 name, 4 uid, 5 apiVersion, 6 resourceVersion, 7 fieldPath); LocalObjectReference is its field 1 = name. */
+function objectReference(buf: Buffer, local = false): Record<string, string> {
+  const names = local ? ['', 'name'] : ['', 'kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
+  const ref: Record<string, string> = {};
+  for (const f of fields(buf)) if (names[f.no] && f.wire === 2 && (f.value as Buffer).length > 0) ref[names[f.no]!] = str(f);
+  return ref;
+}
+
 export function decodeProtobuf(body: Buffer): KubeObject {
   if (!body.subarray(0, 4).equals(protobufMagic)) throw new ApiError(415, 'UnsupportedMediaType', 'protobuf body without the k8s envelope');
   let apiVersion = '';
@@ -93,8 +101,8 @@ export function decodeProtobuf(body: Buffer): KubeObject {
   if (!raw) throw new ApiError(400, 'BadRequest', 'protobuf envelope has no object');
   const obj: KubeObject = { apiVersion, kind, metadata: {} };
   const top = fields(raw);
-  const supported = apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret', 'Service'].includes(kind);
-  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap, Secret and Service only, not ${apiVersion} ${kind}; send JSON`);
+  const supported = apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount'].includes(kind);
+  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap, Secret, Service and ServiceAccount only, not ${apiVersion} ${kind}; send JSON`);
   for (const f of top) {
     if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
     else if (kind === 'ConfigMap' && f.no === 2) ((obj.data ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
@@ -103,6 +111,9 @@ export function decodeProtobuf(body: Buffer): KubeObject {
     else if (kind === 'Secret' && f.no === 3) obj.type = str(f);
     else if (kind === 'Secret' && f.no === 4) ((obj.stringData ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
     else if (kind === 'Service' && f.no === 2) obj.spec = decodeServiceSpec(f.value as Buffer);
+    else if (kind === 'ServiceAccount' && f.no === 2) ((obj.secrets ??= []) as unknown[]).push(objectReference(f.value as Buffer));
+    else if (kind === 'ServiceAccount' && f.no === 3) ((obj.imagePullSecrets ??= []) as unknown[]).push(objectReference(f.value as Buffer, true));
+    else if (kind === 'ServiceAccount' && f.no === 4) obj.automountServiceAccountToken = f.value === 1n;
     else if ((kind === 'ConfigMap' && f.no === 4) || (kind === 'Secret' && f.no === 5)) obj.immutable = f.value === 1n;
   }
   return obj;
