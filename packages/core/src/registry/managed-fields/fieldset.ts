@@ -11,7 +11,10 @@ import { canonicalJson } from '../codec.js';
 export type PathElement = string;
 export type FieldPath = readonly PathElement[];
 
-/** A set of field paths (encoded as JSON arrays, so they can live in a Set). */
+/**
+ * A set of field paths, keyed by the elements joined with NUL (which neither a JSON-encoded key
+ * nor, in practice, a field name contains).
+ */
 export class FieldSet {
   private readonly paths = new Map<string, FieldPath>();
 
@@ -21,14 +24,18 @@ export class FieldSet {
     return s;
   }
 
+  private static key(path: FieldPath): string {
+    return path.join('\0');
+  }
+
   add(path: FieldPath): void {
-    this.paths.set(JSON.stringify(path), path);
+    this.paths.set(FieldSet.key(path), path);
   }
   has(path: FieldPath): boolean {
-    return this.paths.has(JSON.stringify(path));
+    return this.paths.has(FieldSet.key(path));
   }
   delete(path: FieldPath): void {
-    this.paths.delete(JSON.stringify(path));
+    this.paths.delete(FieldSet.key(path));
   }
   get size(): number {
     return this.paths.size;
@@ -36,22 +43,33 @@ export class FieldSet {
   [Symbol.iterator](): IterableIterator<FieldPath> {
     return this.paths.values();
   }
+  private filtered(keep: (key: string) => boolean): FieldSet {
+    const out = new FieldSet();
+    for (const [k, p] of this.paths) if (keep(k)) out.paths.set(k, p);
+    return out;
+  }
   union(other: FieldSet): FieldSet {
-    return FieldSet.of([...this, ...other]);
+    const out = this.filtered(() => true);
+    for (const [k, p] of other.paths) out.paths.set(k, p);
+    return out;
   }
   difference(other: FieldSet): FieldSet {
-    return FieldSet.of([...this].filter((p) => !other.has(p)));
+    return this.filtered((k) => !other.paths.has(k));
   }
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.of([...this].filter((p) => other.has(p)));
+    return this.filtered((k) => other.paths.has(k));
   }
   /** Whether any member is `prefix` or lies under it. */
   hasPrefix(prefix: FieldPath): boolean {
-    for (const p of this) if (prefix.length <= p.length && prefix.every((e, i) => p[i] === e)) return true;
+    const k = FieldSet.key(prefix);
+    if (this.paths.has(k)) return true;
+    for (const key of this.paths.keys()) if (key.startsWith(`${k}\0`)) return true;
     return false;
   }
   equals(other: FieldSet): boolean {
-    return this.size === other.size && [...this].every((p) => other.has(p));
+    if (this.size !== other.size) return false;
+    for (const k of this.paths.keys()) if (!other.paths.has(k)) return false;
+    return true;
   }
 }
 

@@ -80,6 +80,13 @@ export interface FieldChanges {
   removed: FieldSet;
 }
 
+/** Deep equality of JSON values (primitives compared directly: the common case for leaves). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return canonicalJson(a) === canonicalJson(b);
+}
+
 export function compareObjects(old: unknown, next: unknown, meta: PatchMetaLookup, scope: FieldScope): FieldChanges {
   const before = fieldSetOf(old, meta, scope);
   const after = fieldSetOf(next, meta, scope);
@@ -88,7 +95,7 @@ export function compareObjects(old: unknown, next: unknown, meta: PatchMetaLooku
     // An associative-list item's own member changes only by appearing or going.
     const last = p[p.length - 1]!;
     if (!before.has(p) || last.startsWith('k:') || last.startsWith('v:')) continue;
-    if (canonicalJson(valueAt(old, p)) !== canonicalJson(valueAt(next, p))) modified.add(p);
+    if (!sameValue(valueAt(old, p), valueAt(next, p))) modified.add(p);
   }
   return { added: after.difference(before), modified, removed: before.difference(after) };
 }
