@@ -37,7 +37,7 @@ describe('deployment controller', () => {
       ['Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "web-${hash}" has successfully progressed.`],
     ]);
     const msgs = (await events()).map((e) => [e.reason, e.message, e.source?.component]);
-    expect(msgs).toContainEqual(['ScalingReplicaSet', `Scaled up replica set web-${hash} from 0 to 2`, 'deployment-controller']);
+    expect(msgs).toContainEqual(['ScalingReplicaSet', `Scaled up replica set web-${hash} to 2`, 'deployment-controller']);
   });
 
   it('Recreate: scales the old ReplicaSet to 0 before the new one comes up', async () => {
@@ -49,8 +49,8 @@ describe('deployment controller', () => {
     for (const s of steps) expect((s.sizes['1'] ?? 0) > 0 && (s.sizes['2'] ?? 0) > 0).toBe(false);
     expect(steps.at(-1)!.sizes).toEqual({ '1': 0, '2': 3 });
     const msgs = (await events()).map((e) => e.message ?? '');
-    expect(msgs.some((m) => /^Scaled down replica set web-\w+ from 3 to 0$/.test(m))).toBe(true);
-    expect(msgs.some((m) => /^Scaled up replica set web-\w+ from 0 to 3$/.test(m))).toBe(true);
+    expect(msgs.some((m) => /^Scaled down replica set web-\w+ to 0 from 3$/.test(m))).toBe(true);
+    expect(msgs.some((m) => /^Scaled up replica set web-\w+ to 3$/.test(m))).toBe(true);
   });
 
   it('rollback by template (rollout undo) reuses the old ReplicaSet and bumps its revision', async () => {
@@ -129,8 +129,8 @@ describe('deployment controller', () => {
     await h.settle();
     // 25 allowed (20 + 25% surge), 13 running: +12 split by the max-replicas annotation (13): 8 → 15, 5 → 10.
     const msgs = (await events()).map((e) => e.message ?? '');
-    expect(msgs.some((m) => /^Scaled up replica set web-\w+ from 8 to 15$/.test(m))).toBe(true);
-    expect(msgs.some((m) => /^Scaled up replica set web-\w+ from 5 to 10$/.test(m))).toBe(true);
+    expect(msgs.some((m) => /^Scaled up replica set web-\w+ to 15 from 8$/.test(m))).toBe(true);
+    expect(msgs.some((m) => /^Scaled up replica set web-\w+ to 10 from 5$/.test(m))).toBe(true);
     const steps = await h.rollout('web');
     expect(steps.at(-1)!.sizes).toEqual({ '1': 0, '2': 20 });
   });

@@ -43,7 +43,7 @@ export async function updateReplicaSet(s: SyncState, rs: ReplicaSet): Promise<Re
 
 /**
  * scaleReplicaSet: sets spec.replicas and the desired/max-replicas annotations; the Event
- * "Scaled <op> replica set <name> from <old> to <new>" when the size changed.
+ * "Scaled <op> replica set <name> to <new> from <old>" when the size changed.
  */
 export async function scaleReplicaSet(s: SyncState, rs: ReplicaSet, newScale: number, op: string): Promise<{ scaled: boolean; rs: ReplicaSet }> {
   const d = s.d;
@@ -55,7 +55,7 @@ export async function scaleReplicaSet(s: SyncState, rs: ReplicaSet, newScale: nu
   copy.spec!.replicas = newScale;
   setReplicasAnnotations(copy, desiredOf(d), max);
   const updated = await updateReplicaSet(s, copy);
-  if (sizeNeedsUpdate) s.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${rs.metadata.name} from ${oldScale} to ${newScale}`);
+  if (sizeNeedsUpdate) s.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${rs.metadata.name} to ${newScale} from ${oldScale}`);
   return { scaled: sizeNeedsUpdate, rs: updated };
 }
 

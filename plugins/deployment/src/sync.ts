@@ -124,7 +124,7 @@ async function getNewReplicaSet(s: SyncState, rsList: readonly ReplicaSet[], old
       throw err;
     }
   }
-  if (!alreadyExists && count > 0) s.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${count}`);
+  if (!alreadyExists && count > 0) s.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} to ${count}`);
   if (setDeploymentRevision(s, String(newRevision))) await writeDeployment(s);
   if (!alreadyExists && hasProgressDeadline(d)) {
     const status = structuredClone(s.d.status ?? {});
