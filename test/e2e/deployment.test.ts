@@ -55,6 +55,12 @@ describe('Deployments through kubectl', () => {
     expect(wide).toMatch(/^web +0\/2 +2 +0 +\d+s +nginx +nginx:1\.27 +app=web$/m);
     const rs = await kubectl('get', 'rs', '-o', 'wide');
     expect(rs).toMatch(/^web-([bcdfghjklmnpqrstvwxz2456789]+) +2 +2 +0 +\d+s +nginx +nginx:1\.27 +app=web,pod-template-hash=\1$/m);
+    const described = await kubectl('describe', 'deploy', 'web');
+    expect(described).toMatch(/^Replicas: +2 desired \| 2 updated \| 2 total \| 0 available \| 2 unavailable$/m);
+    expect(described).toMatch(/^RollingUpdateStrategy: +25% max unavailable, 25% max surge$/m);
+    expect(described).toMatch(/^NewReplicaSet: +web-[a-z0-9]+ \(2\/2 replicas created\)$/m);
+    expect(described).toMatch(/^ +Progressing +True +NewReplicaSetCreated$|^ +Progressing +True +ReplicaSetUpdated$/m);
+    expect(described).toMatch(/Normal +ScalingReplicaSet +\S+ +deployment-controller +Scaled up replica set web-[a-z0-9]+ to 2$/m);
     expect(await kubectl('get', 'pods', '--show-labels')).toMatch(/^web-([bcdfghjklmnpqrstvwxz2456789]+)-[a-z0-9]{5} +0\/1 +Pending +0 +\d+s +app=web,pod-template-hash=\1$/m);
 
     expect(await kubectl('set', 'image', 'deploy/web', 'nginx=nginx:1.28')).toBe('deployment.apps/web image updated\n');
