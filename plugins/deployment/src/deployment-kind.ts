@@ -80,6 +80,26 @@ export function validateDeployment(d: Deployment, old?: Deployment): FieldError[
   if (old && JSON.stringify(canonical(spec?.selector)) !== JSON.stringify(canonical(old.spec?.selector))) {
     errs.push(fieldError('FieldValueInvalid', 'spec.selector', `${goLabelSelector(spec?.selector)}: field is immutable`));
   }
+  if (old) errs.push(...validateDeploymentStatus(d.status));
+  return errs;
+}
+
+/** ValidateDeploymentStatus (on updates). */
+export function validateDeploymentStatus(status: Deployment['status']): FieldError[] {
+  if (!status) return [];
+  const errs: FieldError[] = [];
+  for (const f of ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'collisionCount'] as const) {
+    errs.push(...validateNonNegative(status[f], `status.${f}`));
+  }
+  const replicas = status.replicas ?? 0;
+  const more = (f: 'updatedReplicas' | 'readyReplicas' | 'availableReplicas', than: number, name: string) => {
+    const v = status[f] ?? 0;
+    if (v > than) errs.push(fieldError('FieldValueInvalid', `status.${f}`, `${v}: cannot be greater than ${name}`));
+  };
+  more('updatedReplicas', replicas, 'status.replicas');
+  more('readyReplicas', replicas, 'status.replicas');
+  more('availableReplicas', replicas, 'status.replicas');
+  more('availableReplicas', status.readyReplicas ?? 0, 'readyReplicas');
   return errs;
 }
 

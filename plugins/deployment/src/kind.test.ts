@@ -63,6 +63,17 @@ describe('Deployment kind', () => {
     expect(validateDeployment(newDeployment('ok', 1, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }))).toEqual([]);
   });
 
+  it('validates status writes as kube (ValidateDeploymentStatus)', async () => {
+    const d = await deploys().create(newDeployment('web', 1));
+    await expect(deploys().updateStatus({ ...d, status: { replicas: 1, updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1 } })).rejects.toMatchObject({
+      code: 422,
+      message: 'Deployment.apps "web" is invalid: status.updatedReplicas: Invalid value: 2: cannot be greater than status.replicas',
+    });
+    await expect(deploys().updateStatus({ ...d, status: { replicas: 2, readyReplicas: 1, availableReplicas: 2, collisionCount: -1 } })).rejects.toMatchObject({
+      message: 'Deployment.apps "web" is invalid: [status.collisionCount: Invalid value: -1: must be greater than or equal to 0, status.availableReplicas: Invalid value: 2: cannot be greater than readyReplicas]',
+    });
+  });
+
   it('has a scale subresource and kube\'s printer columns', async () => {
     await deploys().create(newDeployment('web', 2));
     const scale = await patchScale(c.registry.resourceStore(DeploymentKind), 'web', 'merge', '{"spec":{"replicas":5}}', { namespace: 'default' });
