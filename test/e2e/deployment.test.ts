@@ -75,6 +75,10 @@ describe('Deployments through kubectl', () => {
     expect(rss.map((r: { metadata: { annotations: Record<string, string> } }) => r.metadata.annotations['deployment.kubernetes.io/revision']).sort()).toEqual(['2', '3']);
     expect(await kubectl('rollout', 'history', 'deploy/web')).toMatch(/^deployment\.apps\/web \nREVISION +CHANGE-CAUSE\n2 +<none>\n3 +<none>\n\n$/);
 
+    expect(await kubectl('rollout', 'restart', 'deploy/web')).toBe('deployment.apps/web restarted\n');
+    await eventually(async () => (await json('rs')).items.length === 3 && (await json('deploy/web')).metadata.annotations['deployment.kubernetes.io/revision'] === '4', 10_000);
+    expect((await json('deploy/web')).spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-/);
+
     expect(await kubectl('scale', 'deploy/web', '--replicas=4')).toBe('deployment.apps/web scaled\n');
     expect((await json('deploy/web')).spec.replicas).toBe(4);
     await eventually(async () => (await json('deploy/web')).status.replicas >= 4, 10_000);

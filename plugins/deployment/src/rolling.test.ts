@@ -43,4 +43,16 @@ describe('rolling update, step by step as kube', () => {
       [10, 0, 10],
     ]);
   });
+
+  it('(4, 1, 1) with no pod ever ready: unhealthy old replicas are scaled away first (cleanupUnhealthyReplicas)', async () => {
+    h = await Harness.start();
+    await h.deploys().create(newDeployment('web', 4, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }, 'nginx:1'));
+    expect((await h.settle()).sizes).toEqual({ '1': 4 });
+    await h.deploys().patch('web', 'json', [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'nginx:2' }]);
+    // New 1 (surge); old 4 → 3 (one unhealthy replica may go: 5 - 3 min available - 1 new unavailable); new 2.
+    expect(await h.settle()).toEqual({ sizes: { '1': 3, '2': 2 }, pods: 5, ready: 0 });
+    const d = await h.deployment('web');
+    expect(d.status).toMatchObject({ replicas: 5, updatedReplicas: 2, unavailableReplicas: 5 });
+    expect(d.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' });
+  });
 });
