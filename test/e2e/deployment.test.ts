@@ -113,5 +113,7 @@ spec:
     expect(await kubectl('apply', '-f', file)).toBe('deployment.apps/applied configured\n');
     await eventually(async () => /^2 +image nginx:1\.17\.9$/m.test(await kubectl('rollout', 'history', 'deploy/applied')), 10_000);
     expect(await kubectl('rollout', 'history', 'deploy/applied')).toMatch(/^1 +image nginx:1\.17\.8$/m);
+    expect(await kubectl('delete', 'deploy', 'applied')).toBe('deployment.apps "applied" deleted\n');
+    await eventually(async () => (await json('rs', '-l', 'app=applied')).items.length === 0 && (await json('pods', '-l', 'app=applied')).items.length === 0, 15_000);
   });
 });

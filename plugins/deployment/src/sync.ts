@@ -150,6 +150,8 @@ function replicaSetFraction(s: SyncState, rs: ReplicaSet): number {
   if (desiredOf(d) === 0) return -replicasOf(rs);
   const deploymentReplicas = desiredOf(d) + maxSurge(d);
   const annotated = maxReplicasAnnotation(rs) ?? d.status?.replicas ?? 0;
+  // Go divides by zero into ±Inf here; a ReplicaSet without a size to compare with keeps its share.
+  if (annotated === 0) return 0;
   const size = (replicasOf(rs) * deploymentReplicas) / annotated;
   // Go's math.Round: half away from zero.
   const rounded = Math.sign(size) * Math.round(Math.abs(size));
