@@ -79,6 +79,11 @@ describe('Deployments through kubectl', () => {
     await eventually(async () => (await json('rs')).items.length === 3 && (await json('deploy/web')).metadata.annotations['deployment.kubernetes.io/revision'] === '4', 10_000);
     expect((await json('deploy/web')).spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-/);
 
+    expect(await kubectl('rollout', 'undo', 'deploy/web', '--to-revision=2')).toBe('deployment.apps/web rolled back\n');
+    await eventually(async () => (await json('deploy/web')).metadata.annotations['deployment.kubernetes.io/revision'] === '5', 10_000);
+    expect((await json('deploy/web')).spec.template.spec.containers[0].image).toBe('nginx:1.28');
+    expect(await kubectl('rollout', 'history', 'deploy/web')).toMatch(/^deployment\.apps\/web \nREVISION +CHANGE-CAUSE\n3 +<none>\n4 +<none>\n5 +<none>\n\n$/);
+
     expect(await kubectl('scale', 'deploy/web', '--replicas=4')).toBe('deployment.apps/web scaled\n');
     expect((await json('deploy/web')).spec.replicas).toBe(4);
     await eventually(async () => (await json('deploy/web')).status.replicas >= 4, 10_000);
