@@ -41,6 +41,26 @@ describe('protobuf envelope', () => {
     expect(() => decodeProtobuf(env('Pod', cm))).toThrow(/send JSON/);
     expect(() => decodeProtobuf(Buffer.from('{}'))).toThrow(/envelope/);
   });
+  it('decodes what kubectl create deployment sends', () => {
+    const vi = (no: number, n: number) => Buffer.from([no << 3, n]);
+    const labels = ld(11, Buffer.concat([ld(1, 'app'), ld(2, 'web')]));
+    const port = ld(6, Buffer.concat([ld(1, ''), vi(2, 0), vi(3, 80), ld(4, '')]));
+    const container = ld(2, Buffer.concat([ld(1, 'nginx'), ld(2, 'nginx:1.27'), port, ld(8, Buffer.alloc(0)), ld(5, '')]));
+    const template = ld(3, Buffer.concat([ld(1, labels), ld(2, Buffer.concat([container, ld(3, '')]))]));
+    const spec = Buffer.concat([vi(1, 2), ld(2, ld(1, Buffer.concat([ld(1, 'app'), ld(2, 'web')]))), template, ld(4, Buffer.alloc(0)), vi(5, 0), vi(7, 0)]);
+    const raw = Buffer.concat([ld(1, Buffer.concat([ld(1, 'web'), labels])), ld(2, spec)]);
+    const body = Buffer.concat([protobufMagic, ld(1, Buffer.concat([ld(1, 'apps/v1'), ld(2, 'Deployment')])), ld(2, raw)]);
+    expect(decodeProtobuf(body)).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: {} }] } },
+      },
+    });
+  });
   it.each([
     ['a truncated varint', [0x0a, 0xff, 0xff], /unexpected EOF in a varint/],
     ['a length past the end', [0x0a, 0x7f, 0x01], /127 bytes long but only 1 remain/],

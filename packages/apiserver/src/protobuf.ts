@@ -1,10 +1,11 @@
 import { ApiError, type KubeObject, type ObjectMeta } from '@keelson/api';
+import { decodeDeploymentSpec } from './protobuf-deployment.js';
 import { decodeServiceSpec } from './protobuf-service.js';
 
 /**
  * Decoding of the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) for the few kinds
- * kubectl creates with a protobuf body (`kubectl create namespace|configmap|secret|service`). Anything
- * else in protobuf is answered with 415, and kubectl falls back to JSON for every other request.
+ * kubectl creates with a protobuf body (`kubectl create namespace|configmap|secret|service|
+ * serviceaccount|deployment`). Anything else in protobuf is answered with 415, and kubectl falls back to JSON for every other request.
  */
 export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
@@ -62,7 +63,7 @@ export function mapEntry(f: Field, bytes = false): [string, string] {
   return [k, v];
 }
 
-function objectMeta(buf: Buffer): ObjectMeta {
+export function objectMeta(buf: Buffer): ObjectMeta {
   const m: ObjectMeta = {};
   for (const f of fields(buf)) {
     // gogo-protobuf writes empty strings too; an empty field is an absent one.
@@ -101,8 +102,8 @@ export function decodeProtobuf(body: Buffer): KubeObject {
   if (!raw) throw new ApiError(400, 'BadRequest', 'protobuf envelope has no object');
   const obj: KubeObject = { apiVersion, kind, metadata: {} };
   const top = fields(raw);
-  const supported = apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount'].includes(kind);
-  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap, Secret, Service and ServiceAccount only, not ${apiVersion} ${kind}; send JSON`);
+  const supported = (apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount'].includes(kind)) || (apiVersion === 'apps/v1' && kind === 'Deployment');
+  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap, Secret, Service, ServiceAccount and apps/v1 Deployment only, not ${apiVersion} ${kind}; send JSON`);
   for (const f of top) {
     if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
     else if (kind === 'ConfigMap' && f.no === 2) ((obj.data ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
@@ -111,6 +112,7 @@ export function decodeProtobuf(body: Buffer): KubeObject {
     else if (kind === 'Secret' && f.no === 3) obj.type = str(f);
     else if (kind === 'Secret' && f.no === 4) ((obj.stringData ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
     else if (kind === 'Service' && f.no === 2) obj.spec = decodeServiceSpec(f.value as Buffer);
+    else if (kind === 'Deployment' && f.no === 2) obj.spec = decodeDeploymentSpec(f.value as Buffer);
     else if (kind === 'ServiceAccount' && f.no === 2) ((obj.secrets ??= []) as unknown[]).push(objectReference(f.value as Buffer));
     else if (kind === 'ServiceAccount' && f.no === 3) ((obj.imagePullSecrets ??= []) as unknown[]).push(objectReference(f.value as Buffer, true));
     else if (kind === 'ServiceAccount' && f.no === 4) obj.automountServiceAccountToken = f.value === 1n;

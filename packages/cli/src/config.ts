@@ -21,6 +21,7 @@ export const defaultPlugins: readonly string[] = [
   'garbage-collector',
   'service',
   'replicaset',
+  'deployment',
   'scheduler',
   'scheduler-node-name',
   'scheduler-node-unschedulable',

@@ -38,3 +38,52 @@ export interface ReplicaSet extends KubeObject {
   spec?: ReplicaSetSpec;
   status?: ReplicaSetStatus;
 }
+
+/** apps/v1 RollingUpdateDeployment. */
+export interface RollingUpdateDeployment {
+  maxUnavailable?: number | string;
+  maxSurge?: number | string;
+}
+
+/** apps/v1 DeploymentStrategy. */
+export interface DeploymentStrategy {
+  type?: 'Recreate' | 'RollingUpdate' | (string & {});
+  rollingUpdate?: RollingUpdateDeployment;
+}
+
+/** apps/v1 DeploymentSpec. */
+export interface DeploymentSpec {
+  replicas?: number;
+  selector: LabelSelector;
+  template?: PodTemplateSpec;
+  strategy?: DeploymentStrategy;
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+  paused?: boolean;
+  progressDeadlineSeconds?: number;
+}
+
+export interface DeploymentCondition extends Condition {
+  type: 'Available' | 'Progressing' | 'ReplicaFailure' | (string & {});
+  lastUpdateTime?: string;
+}
+
+/** apps/v1 DeploymentStatus (counts omitted when zero, as kube's JSON). */
+export interface DeploymentStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  unavailableReplicas?: number;
+  conditions?: DeploymentCondition[];
+  collisionCount?: number;
+}
+
+export interface Deployment extends KubeObject {
+  apiVersion?: 'apps/v1';
+  kind?: 'Deployment';
+  metadata: ObjectMeta;
+  spec?: DeploymentSpec;
+  status?: DeploymentStatus;
+}
