@@ -71,7 +71,7 @@ export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
         store,
         clock,
         logger: log,
-        pluginOptions: Object.fromEntries(config.plugins.filter((p) => p.options).map((p, i) => [plugins[i]!.name, p.options!])),
+        pluginOptions: Object.fromEntries(config.plugins.flatMap((p, i) => (p.options ? [[plugins[i]!.name, p.options]] : []))),
       }),
     );
     if (withControllers) await step('controllers started', () => cluster!.start());
