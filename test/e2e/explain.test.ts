@@ -111,6 +111,17 @@ describe('kubectl explain', () => {
     for (const r of ['nodes', 'namespaces', 'secrets', 'events', 'serviceaccounts', 'nodes.status.nodeInfo']) expect(await kubectl('explain', r)).toMatch(/^KIND: /);
     expect(await kubectlFails('explain', 'pods.spec.nosuch')).toMatch(/field "nosuch" does not exist/);
   });
+
+  it('explains the workload kinds: Deployment strategy, ReplicaSet template, ReplicationController selector', async () => {
+    const deploy = await kubectl('explain', 'deployment.spec.strategy');
+    expect(deploy).toMatch(/^GROUP: +apps\nKIND: +Deployment\nVERSION: +v1\n\nFIELD: strategy <DeploymentStrategy>\n/);
+    expect(deploy).toMatch(/^  rollingUpdate\t<RollingUpdateDeployment>$/m);
+    expect(deploy).toMatch(/^  type\t<string>\n  enum: Recreate, RollingUpdate$/m);
+    expect(await kubectl('explain', 'deploy.spec')).toMatch(/^  selector\t<LabelSelector> -required-$/m);
+    expect(await kubectl('explain', 'rs.spec.template.spec.containers')).toMatch(/^FIELD: containers <\[\]Container>$/m);
+    expect(await kubectl('explain', 'rc.spec.selector')).toMatch(/^FIELD: selector <map\[string\]string>$/m);
+    expect(await kubectl('explain', 'services.spec.ports')).toMatch(/^FIELD: ports <\[\]ServicePort>$/m);
+  });
 });
 
 describe('writes with the published schemas', () => {

@@ -2,6 +2,7 @@
 import { type Deployment, defineKind, fieldError, type FieldError, type LabelSelector, nothing } from '@keelson/api';
 import { defaultPodTemplate, goLabelSelector, validateNonNegative, validatePodTemplate, validateSelector } from '@keelson/plugin-replicaset';
 import { deploymentColumns } from './printers.js';
+import { DeploymentSchema } from './schema.js';
 
 const PERCENT_MESSAGE = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
 
@@ -125,6 +126,7 @@ export const DeploymentKind = defineKind<Deployment>({
     scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
   },
   printerColumns: deploymentColumns,
+  schema: DeploymentSchema,
   defaults: defaultDeployment,
   prepareForCreate(d) {
     d.status = {};

@@ -6,6 +6,7 @@ import { ReplicationControllerKind } from './replicationcontroller-kind.js';
 
 export { ReplicaSetKind, goLabelSelector, validateSelector } from './replicaset-kind.js';
 export { ReplicationControllerKind } from './replicationcontroller-kind.js';
+export { apps, replicaCondition, ReplicaSetSchema, ReplicationControllerSchema } from './schemas.js';
 export { replicaSetColumns, replicationControllerColumns, formatLabels, templateContainers } from './printers.js';
 export { defaultPodTemplate, validatePodTemplate, validateNonNegative, podFromTemplate, newControllerRef, goStringMap } from './template.js';
 export { ControllerExpectations, UIDTrackingControllerExpectations, EXPECTATIONS_TIMEOUT_MS, type Expectation } from './expectations.js';

@@ -1,5 +1,6 @@
 import { defineKind, fieldError, type FieldError, type LabelSelector, labelSelectorAsSelector, nothing, type ReplicaSet, type Selector, SelectorParseError } from '@keelson/api';
 import { replicaSetColumns } from './printers.js';
+import { ReplicaSetSchema } from './schemas.js';
 import { validateReplicaStatus } from './status-validation.js';
 import { defaultPodTemplate, validateNonNegative, validatePodTemplate } from './template.js';
 
@@ -53,6 +54,7 @@ export const ReplicaSetKind = defineKind<ReplicaSet>({
     scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
   },
   printerColumns: replicaSetColumns,
+  schema: ReplicaSetSchema,
   defaults(rs) {
     const spec = (rs.spec ??= {} as NonNullable<ReplicaSet['spec']>);
     spec.replicas ??= 1;

@@ -1,5 +1,6 @@
 import { defineKind, fieldError, type FieldError, type ReplicationController, selectorFromSet } from '@keelson/api';
 import { replicationControllerColumns } from './printers.js';
+import { ReplicationControllerSchema } from './schemas.js';
 import { validateReplicaStatus } from './status-validation.js';
 import { defaultPodTemplate, validateNonNegative, validatePodTemplate } from './template.js';
 
@@ -22,6 +23,7 @@ export const ReplicationControllerKind = defineKind<ReplicationController>({
     scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
   },
   printerColumns: replicationControllerColumns,
+  schema: ReplicationControllerSchema,
   defaults(rc) {
     const spec = (rc.spec ??= {});
     const labels = spec.template?.metadata?.labels;

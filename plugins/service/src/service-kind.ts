@@ -1,5 +1,6 @@
 import { defineKind, type Service } from '@keelson/api';
 import { serviceColumns } from './service-columns.js';
+import { ServiceSchema } from './service-schema.js';
 import { carryOverOnUpdate, defaultService, normalizeClusterIPs } from './service-defaults.js';
 import { validateService, validateServiceName } from './service-validation.js';
 
@@ -18,6 +19,7 @@ export const ServiceKind = defineKind<Service>({
   namespaced: true,
   tracksGeneration: false,
   printerColumns: serviceColumns,
+  schema: ServiceSchema,
   subresources: { status: true },
   defaults: defaultService,
   prepareForCreate(svc) {

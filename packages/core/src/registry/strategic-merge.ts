@@ -60,13 +60,26 @@ export function schemaPatchMeta(schema: JSONSchemaProps | undefined): PatchMetaL
       if (!node) break;
     }
     const listMapKeys = node?.['x-kubernetes-list-type'] === 'map' ? node['x-kubernetes-list-map-keys'] : undefined;
+    const keyDefaults = listMapKeys && keyDefaultsOf(node!.items, listMapKeys);
+    const keys = listMapKeys ? { listMapKeys, ...(keyDefaults ? { keyDefaults } : {}) } : {};
     if (node && (node['x-kubernetes-patch-merge-key'] || node['x-kubernetes-patch-strategy'])) {
-      return { mergeKey: node['x-kubernetes-patch-merge-key'], strategy: node['x-kubernetes-patch-strategy'], listMapKeys };
+      return { mergeKey: node['x-kubernetes-patch-merge-key'], strategy: node['x-kubernetes-patch-strategy'], ...keys };
     }
-    if (listMapKeys?.length) return { mergeKey: listMapKeys[0], strategy: 'merge', listMapKeys };
+    if (listMapKeys?.length) return { mergeKey: listMapKeys[0], strategy: 'merge', ...keys };
     if (node?.['x-kubernetes-list-type'] === 'set') return { strategy: 'merge' };
     return knownPatchMeta(path);
   };
+}
+
+/** The schema defaults of an associative list's keys (ServicePort.protocol: "TCP"), if any key has one. */
+function keyDefaultsOf(items: JSONSchemaProps | undefined, keys: readonly string[]): Record<string, unknown> | undefined {
+  const defaults: Record<string, unknown> = {};
+  for (const key of keys) {
+    const d = items?.properties?.[key]?.default;
+    // A zero value ('' or 0) is what Go's defaulting leaves anyway; only a real default identifies an item.
+    if (d !== undefined && d !== '' && d !== 0) defaults[key] = d;
+  }
+  return Object.keys(defaults).length ? defaults : undefined;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
