@@ -16,16 +16,13 @@
  * Server CPU in the notes is this process's CPU time over the wall time of the run (100% = one
  * core busy; the server is single-threaded apart from GC helpers).
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type RunningCluster, up } from 'keelson';
+import { join } from 'node:path';
 import type { Command, LoadResult, WatchResult } from './http-client.js';
+import { createNamespace, load, LoadClient, rssMiB, startServer, withCpu } from './http-harness.js';
 import { type BenchFigure, defineBench, round } from './lib.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const BIG = Number(process.env.HTTP_BENCH_PODS ?? 30_000);
 const LIST_PODS = 1_000;
 const CLIENTS = [1, 10, 100];
@@ -39,84 +36,6 @@ const MiB = 2 ** 20;
 /** HTTP_BENCH_ONLY=big,crud,watch (default all) runs a subset, e.g. under `node --cpu-prof`. */
 const only = new Set((process.env.HTTP_BENCH_ONLY ?? 'big,crud,watch').split(','));
 const OPS = (process.env.HTTP_BENCH_OPS ?? 'create,get,list,update').split(',');
-
-/** The child-process load generator, one command at a time. */
-class LoadClient {
-  private readonly child: ChildProcess;
-  private seq = 0;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-
-  constructor() {
-    this.child = fork(join(here, 'http-client.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(m.id)!;
-      this.waiting.delete(m.id);
-      if (m.error) w.reject(new Error(`load client: ${m.error}`));
-      else w.resolve(m.result);
-    });
-  }
-
-  private ask<T>(msg: { url?: string; command?: Command }): Promise<T> {
-    const id = ++this.seq;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ id, ...msg });
-    });
-  }
-
-  target(url: string): Promise<unknown> {
-    return this.ask({ url });
-  }
-
-  run<T>(command: Command): Promise<T> {
-    return this.ask<T>({ command });
-  }
-
-  close(): void {
-    this.child.kill();
-  }
-}
-
-/** Runs fn and reports the server process's CPU use over it (percent of one core). */
-async function withCpu<T>(fn: () => Promise<T>): Promise<{ result: T; cpu: number }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const c = process.cpuUsage(c0);
-  return { result, cpu: Math.round(((c.user + c.system) / 1000 / (performance.now() - t0)) * 100) };
-}
-
-/**
- * The API server with the controllers that act on any object (namespace, garbage collector), as
- * measured since the first run. Not the scheduler: it would write to every Pending pod (and make
- * the PUTs of this bench conflict), which is a scheduler workload, not an API server one.
- */
-async function startServer(dir: string): Promise<RunningCluster> {
-  const config = join(dir, 'keelson.yaml');
-  writeFileSync(config, 'plugins: [core, namespace, garbage-collector]\n');
-  return up({ port: 0, store: 'memory', config, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
-}
-
-async function createNamespace(cluster: RunningCluster, name: string): Promise<void> {
-  const r = await fetch(`${cluster.url}/api/v1/namespaces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
-  });
-  if (r.status !== 201) throw new Error(`creating namespace ${name}: ${r.status} ${await r.text()}`);
-}
-
-function rssMiB(): { rss: number; heap: number } {
-  globalThis.gc?.();
-  const m = process.memoryUsage();
-  return { rss: m.rss / MiB, heap: m.heapUsed / MiB };
-}
-
-function load(): string {
-  return loadavg()
-    .map((l) => l.toFixed(2))
-    .join('/');
-}
 
 /** 30k pods: create, LIST (one request, paginated, Table) and RSS. */
 async function bigList(dir: string, client: LoadClient, figures: BenchFigure[]): Promise<void> {
