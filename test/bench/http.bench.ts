@@ -94,7 +94,7 @@ async function withCpu<T>(fn: () => Promise<T>): Promise<{ result: T; cpu: numbe
 async function startServer(dir: string): Promise<RunningCluster> {
   const config = join(dir, 'keelson.yaml');
   writeFileSync(config, 'plugins: [core, namespace, garbage-collector]\n');
-  return up({ port: 0, store: 'memory', config, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  return up({ port: 0, store: 'memory', watchCache: process.env.HTTP_BENCH_WATCH_CACHE === 'off' ? false : undefined, config, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
 }
 
 async function createNamespace(cluster: RunningCluster, name: string): Promise<void> {
