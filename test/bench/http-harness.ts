@@ -64,7 +64,7 @@ export async function withCpu<T>(fn: () => Promise<T>): Promise<{ result: T; cpu
 export async function startServer(dir: string, store = 'memory', extraPlugins: string[] = []): Promise<RunningCluster> {
   const config = join(dir, 'keelson.yaml');
   writeFileSync(config, `plugins: [${['core', 'namespace', 'garbage-collector', ...extraPlugins].join(', ')}]\n`);
-  return up({ port: 0, store, config, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  return up({ port: 0, store, watchCache: process.env.HTTP_BENCH_WATCH_CACHE === 'off' ? false : undefined, config, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
 }
 
 export async function createNamespace(cluster: RunningCluster, name: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ApiServer, createApiServer, writeKubeconfig } from '@keelson/apiserver';
-import { createCluster, createLogger, RealClock, type Cluster, type LogLevel, type StoreBackend } from '@keelson/core';
+import { createCluster, createLogger, RealClock, type Cluster, type LogLevel, type StoreBackend, type WatchCacheOptions } from '@keelson/core';
 import { loadConfig } from './config.js';
 import { importPlugin } from './plugin-resolver.js';
 import { defaultDataDir, openStore } from './store-url.js';
@@ -25,6 +25,8 @@ export interface UpOptions {
   controllers?: boolean;
   /** Where progress lines go (stderr by default). */
   out?: (line: string) => void;
+  /** The API server's watch cache: options, or false to serve LIST and WATCH from the store (default on). */
+  watchCache?: WatchCacheOptions | false;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
         store,
         clock,
         logger: log,
+        watchCache: opts.watchCache,
         pluginOptions: Object.fromEntries(config.plugins.flatMap((p, i) => (p.options ? [[plugins[i]!.name, p.options]] : []))),
       }),
     );

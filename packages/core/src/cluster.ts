@@ -12,6 +12,7 @@ import { loadPlugins, type LoadedPlugins } from './plugins/loader.js';
 import { ClientToken, ClockToken, EventRecorderToken, InformersToken, KindRegistryToken, LoggerToken, RegistryToken, StoreToken } from './plugins/tokens.js';
 import { KindRegistry } from './registry/kind-registry.js';
 import { Registry } from './registry/registry.js';
+import type { WatchCacheOptions } from './registry/watch-cache/watch-cache.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
 
@@ -28,6 +29,8 @@ export interface ClusterOptions {
   component?: string;
   /** Gate runnables that need leader election (HA); without it this process always leads. */
   leaderElector?: LeaderElector;
+  /** The API's watch cache (LIST and WATCH from memory); false serves them from the store. */
+  watchCache?: WatchCacheOptions | false;
 }
 
 /** An assembled control plane: plugins loaded, kinds registered, controllers ready to start. */
@@ -67,7 +70,7 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
   const plugins = loadPlugins([...opts.plugins], { options: opts.pluginOptions ?? {} });
   const kinds = new KindRegistry();
   for (const kind of plugins.contributions('kinds') as readonly KindDefinition[]) kinds.register(kind);
-  const registry = new Registry({ store, kinds, clock, admission: [...plugins.contributions('admission')] });
+  const registry = new Registry({ store, kinds, clock, admission: [...plugins.contributions('admission')], watchCache: opts.watchCache });
   const client = new InProcessClient(registry);
   const informers = createSharedInformerFactory({ client, clock, log: log.child('informers') });
   const recorder = createEventRecorder({ client, clock, component: opts.component ?? 'keelson', log: log.child('events') });
@@ -110,6 +113,7 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
       await manager.stop();
       await recorder.flush();
       await plugins.disposeAll();
+      registry.close();
       if (ownStore) await store.close();
     },
   };

@@ -268,6 +268,67 @@ export function describeStoreConformance(
       });
     });
 
+    describe('watch from the past', () => {
+      it('replays history for a late watch from an old revision while writes continue, then joins live', async () => {
+        const p = fresh();
+        const start = await store.currentRevision();
+        const early = collect(p, start);
+        const earlyHandle = await early.started;
+        const key = (i: number) => `${p}${String(i).padStart(3, '0')}`;
+        for (let i = 0; i < 60; i++) await store.create(key(i), String(i));
+        await early.until(() => early.events.length >= 60);
+        const late = collect(p, start);
+        const writes = (async () => {
+          for (let i = 60; i < 120; i++) await store.create(key(i), String(i));
+        })();
+        const lateHandle = await late.started;
+        await writes;
+        await late.until(() => late.events.length >= 120);
+        await early.until(() => early.events.length >= 120);
+        earlyHandle.stop();
+        lateHandle.stop();
+        const expected = Array.from({ length: 120 }, (_, i) => key(i));
+        expect(late.events.map((e) => e.kv.key)).toEqual(expected);
+        expect(early.events.map((e) => e.kv.key)).toEqual(expected);
+      });
+    });
+
+    describe('progress requests', () => {
+      it('answers requestProgress with a revision at least the current one, after the events before it', async (ctx) => {
+        const p = fresh();
+        const start = await store.currentRevision();
+        const seenAtProgress: number[] = [];
+        const events: StoreEvent[] = [];
+        const progress: number[] = [];
+        const handle = await store.watch(
+          { prefix: p, afterRevision: start },
+          {
+            events: (es) => events.push(...es),
+            progress: (r) => {
+              progress.push(r);
+              seenAtProgress.push(events.length);
+            },
+          },
+        );
+        if (!handle.requestProgress) {
+          handle.stop();
+          ctx.skip();
+          return;
+        }
+        for (let i = 0; i < 5; i++) await store.create(`${p}k${i}`, 'x');
+        // Writes elsewhere move the revision on without events for this watch.
+        for (let i = 0; i < 5; i++) await store.create(`${fresh()}other`, 'x');
+        const target = await store.currentRevision();
+        handle.requestProgress();
+        const deadline = Date.now() + timeout;
+        while (progress.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        handle.stop();
+        expect(progress.length).toBeGreaterThan(0);
+        expect(progress[0]!).toBeGreaterThanOrEqual(target);
+        expect(seenAtProgress[0]).toBe(5);
+      });
+    });
+
     describe('compaction', () => {
       it('fails reads and watches behind the compacted revision with CompactedError', async () => {
         const p = fresh();

@@ -21,6 +21,8 @@ interface Watcher {
   /** Caught up: new commits are pushed to `pending` as they happen. */
   live: boolean;
   sentSinceTick: boolean;
+  /** A progress notification was requested: it follows the pending events once the watch is live. */
+  progressWanted: boolean;
   ticker?: Ticker;
   stopped: boolean;
 }
@@ -65,6 +67,7 @@ export class WatchHub {
       cursor: opts.afterRevision,
       live: false,
       sentSinceTick: false,
+      progressWanted: false,
       stopped: false,
     };
     this.watchers.add(w);
@@ -76,7 +79,14 @@ export class WatchHub {
         w.sentSinceTick = false;
       });
     }
-    return { stop: () => this.remove(w) };
+    return {
+      stop: () => this.remove(w),
+      requestProgress: () => {
+        if (w.stopped) return;
+        w.progressWanted = true;
+        this.scheduleFlush();
+      },
+    };
   }
 
   /** Hands newly committed events (in revision order) to every live watch of their prefix. */
@@ -115,6 +125,7 @@ export class WatchHub {
     if (page.length < this.replayPage) {
       w.cursor = Math.max(w.cursor, upTo);
       w.live = true;
+      if (w.progressWanted) this.scheduleFlush();
     } else {
       w.cursor = page[page.length - 1]!.kv.modRevision;
       setImmediate(() => this.catchUp(w));
@@ -134,14 +145,21 @@ export class WatchHub {
     queueMicrotask(() => {
       this.flushScheduled = false;
       for (const w of this.watchers) {
-        if (w.pending.length === 0 || w.stopped) continue;
-        const batch = w.pending;
-        w.pending = [];
-        w.sentSinceTick = true;
-        try {
-          w.sink.events(batch);
-        } catch (err) {
-          w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
+        if (w.stopped) continue;
+        if (w.pending.length) {
+          const batch = w.pending;
+          w.pending = [];
+          w.sentSinceTick = true;
+          try {
+            w.sink.events(batch);
+          } catch (err) {
+            w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
+          }
+        }
+        // A live watch has every committed event in `pending` (commits publish synchronously).
+        if (w.progressWanted && w.live && !w.stopped) {
+          w.progressWanted = false;
+          w.sink.progress?.(this.source.revision());
         }
       }
     });

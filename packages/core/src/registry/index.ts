@@ -15,3 +15,4 @@ export * from './registry.js';
 export * from './scale.js';
 export * from './managed-fields/index.js';
 export * from './apply-request.js';
+export * from './watch-cache/index.js';

@@ -10,7 +10,8 @@ import { selection } from './selection.js';
 /** How often a watch that allows bookmarks gets one when nothing else happens (kube: ~1 min). */
 export const BOOKMARK_INTERVAL_MS = 60_000;
 
-function parseRv(rv: string | undefined): number | undefined {
+/** A resourceVersion parameter: undefined for "", 400 for anything but a 64-bit unsigned integer. */
+export function parseRv(rv: string | undefined): number | undefined {
   if (rv === undefined || rv === '') return undefined;
   // kube's strconv.ParseUint(rv, 10, 64): digits only, and it must fit 64 bits.
   if (!/^\d+$/.test(rv) || BigInt(rv) >= 2n ** 64n) throw new ApiError(400, 'BadRequest', `invalid resource version: "${rv}"`);
@@ -29,7 +30,8 @@ export function validateListOptions(opts: ListOptions): void {
   if (errs.length) throw invalid('ListOptions', 'meta.k8s.io', '', errs);
 }
 
-function tooLarge(rv: number, current: number): ApiError {
+/** 504 for a resourceVersion the store has not reached (kube: "Too large resource version"). */
+export function tooLarge(rv: number, current: number): ApiError {
   return new ApiError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`, { retryAfterSeconds: 1 });
 }
 

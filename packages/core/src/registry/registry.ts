@@ -5,12 +5,15 @@ import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import type { Store } from '../store/store.js';
 import type { KindRegistry } from './kind-registry.js';
 import { ResourceStore } from './resource-store.js';
+import type { WatchCacheOptions } from './watch-cache/watch-cache.js';
 
 export interface RegistryOptions {
   store: Store;
   kinds: KindRegistry;
   clock: Clock;
   admission?: readonly AdmissionPlugin[];
+  /** LIST and WATCH from a watch cache per kind (default on, 1000 events each); false: always from the store. */
+  watchCache?: WatchCacheOptions | false;
 }
 
 /** The object registry: one ResourceStore per served kind, all on one Store. */
@@ -19,6 +22,7 @@ export class Registry {
   readonly kinds: KindRegistry;
   readonly clock: Clock;
   private readonly admission: readonly AdmissionPlugin[];
+  private readonly watchCache: WatchCacheOptions | false;
   private readonly stores = new Map<object, ResourceStore>();
   /** The client admission plugins read through (set by whoever builds the client over this registry). */
   admissionClient?: Client;
@@ -28,6 +32,12 @@ export class Registry {
     this.kinds = opts.kinds;
     this.clock = opts.clock;
     this.admission = opts.admission ?? [];
+    this.watchCache = opts.watchCache ?? {};
+  }
+
+  /** Stops every watch cache (their store watches end; their watchers are terminated). */
+  close(): void {
+    for (const rs of this.stores.values()) rs.close();
   }
 
   /** The store of a kind; a 404 ApiError for a kind nobody registered. */
@@ -35,7 +45,7 @@ export class Registry {
     const kind = this.kinds.get(ref);
     let rs = this.stores.get(kind);
     if (!rs) {
-      rs = new ResourceStore(kind, { store: this.store, clock: this.clock, admission: this.admission, client: () => this.admissionClient });
+      rs = new ResourceStore(kind, { store: this.store, clock: this.clock, admission: this.admission, client: () => this.admissionClient, watchCache: this.watchCache });
       this.stores.set(kind, rs);
     }
     return rs;

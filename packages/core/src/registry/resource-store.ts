@@ -22,6 +22,8 @@ import { keyOf, type ResourceContext } from './context.js';
 import { deleteObject } from './delete.js';
 import { objectStoreKey } from './keys.js';
 import { listObjects, watchObjects } from './list-watch.js';
+import { listFromCache, watchFromCache } from './watch-cache/cache-reads.js';
+import { WatchCache, type WatchCacheOptions } from './watch-cache/watch-cache.js';
 import { applyConfigurationOf } from './apply-request.js';
 import { type FieldScope, recordUpdate, serverSideApply } from './managed-fields/index.js';
 import { applyPatch } from './patch.js';
@@ -60,6 +62,8 @@ export interface ResourceStoreDeps {
   admission: readonly AdmissionPlugin[];
   /** The client handed to admission plugins. */
   client?: () => Client | undefined;
+  /** Serve LIST and WATCH from a watch cache (the default); false reads the store for every request. */
+  watchCache?: WatchCacheOptions | false;
 }
 
 const nameChars = 'bcdfghjklmnpqrstvwxz2456789';
@@ -83,6 +87,8 @@ export class ResourceStore {
   readonly resource: { group: string; resource: string };
   private readonly ctx: ResourceContext;
   private readonly patchMeta: PatchMetaLookup;
+  /** LIST and WATCH are served from here (undefined: from the store). */
+  readonly cache?: WatchCache;
 
   constructor(
     readonly kind: KindDefinition,
@@ -91,6 +97,21 @@ export class ResourceStore {
     this.resource = { group: kind.group, resource: kind.plural };
     this.ctx = { kind, resource: this.resource, store: deps.store, clock: deps.clock, admission: deps.admission, client: deps.client };
     this.patchMeta = schemaPatchMeta(kind.schema);
+    if (deps.watchCache !== false) {
+      this.cache = new WatchCache(kind, deps.store, deps.clock, deps.watchCache ?? {});
+      // Started before this kind's first write, so its window holds every change made through here.
+      this.cache.start().catch(() => {});
+    }
+  }
+
+  /** Stops the watch cache (its store watch); LIST and WATCH read the store afterwards. */
+  close(): void {
+    this.cache?.close();
+  }
+
+  /** Waits for the watch cache's start before the first write (a failed start is retried by the next read). */
+  private async primed(): Promise<void> {
+    if (this.cache && !this.cache.started) await this.cache.start().catch(() => {});
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -102,16 +123,23 @@ export class ResourceStore {
   }
 
   list<T extends KubeObject = KubeObject>(opts: ListOptions = {}): Promise<KubeList<T>> {
+    if (this.cache && !this.cacheClosed()) return listFromCache<T>(this.cache, this.kind, this.ctx.store, opts);
     return listObjects<T>(this.kind, this.ctx.store, opts);
   }
 
   watch<T extends KubeObject = KubeObject>(opts: WatchOptions, handler: WatchHandler<T>): Promise<WatchHandle> {
+    if (this.cache && !this.cacheClosed()) return watchFromCache<T>(this.cache, this.kind, this.ctx.store, this.ctx.clock, opts, handler);
     return watchObjects<T>(this.kind, this.ctx.store, this.ctx.clock, opts, handler);
+  }
+
+  private cacheClosed(): boolean {
+    return this.cache?.closed ?? true;
   }
 
   // ---- create ------------------------------------------------------------------------------
 
   async create<T extends KubeObject>(input: T, opts: WriteCallOptions & { applied?: boolean } = {}): Promise<T> {
+    await this.primed();
     const obj = typedCopy(this.kind, input);
     const meta = obj.metadata;
     if (this.kind.namespaced) {
@@ -305,6 +333,7 @@ export class ResourceStore {
     const { name, expectedRv, subresource } = call;
     const key = keyOf(this.ctx, call.namespace, name);
     const dryRun = !!call.dryRun;
+    await this.primed();
     for (;;) {
       const kv = await this.ctx.store.get(key);
       if (!kv) throw notFound(this.resource, name);
@@ -373,6 +402,7 @@ export class ResourceStore {
 
   /** DELETE (see deleteObject). DeleteOptions.dryRun is kube's ["All"]. */
   async delete<T extends KubeObject = KubeObject>(name: string, opts: DeleteOptions & { namespace?: string } = {}): Promise<T | Status> {
+    await this.primed();
     return deleteObject<T>(this.ctx, name, opts);
   }
 }

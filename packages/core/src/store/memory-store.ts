@@ -30,6 +30,8 @@ interface Watcher {
   sink: WatchSink;
   pending: StoreEvent[];
   sentSinceTick: boolean;
+  /** A progress notification was requested: it follows the pending events. */
+  progressWanted: boolean;
   ticker?: Ticker;
   stopped: boolean;
 }
@@ -167,7 +169,7 @@ export class MemoryStore implements Store {
   async watch(opts: StoreWatchOptions, sink: WatchSink): Promise<StoreWatch> {
     this.assertOpen();
     if (opts.afterRevision < this.compacted) throw new CompactedError(opts.afterRevision + 1, this.compacted);
-    const w: Watcher = { prefix: opts.prefix, sink, pending: [], sentSinceTick: false, stopped: false };
+    const w: Watcher = { prefix: opts.prefix, sink, pending: [], sentSinceTick: false, progressWanted: false, stopped: false };
     // Replay history after the requested revision from the log, then go live.
     for (let i = this.logIndexAfter(opts.afterRevision); i < this.log.length; i++) {
       const e = this.log[i]!;
@@ -187,6 +189,11 @@ export class MemoryStore implements Store {
         w.stopped = true;
         w.ticker?.stop();
         this.watchers.delete(w);
+      },
+      requestProgress: () => {
+        if (w.stopped) return;
+        w.progressWanted = true;
+        this.scheduleFlush();
       },
     };
   }
@@ -272,14 +279,21 @@ export class MemoryStore implements Store {
     queueMicrotask(() => {
       this.flushScheduled = false;
       for (const w of this.watchers) {
-        if (w.pending.length === 0 || w.stopped) continue;
-        const batch = w.pending;
-        w.pending = [];
-        w.sentSinceTick = true;
-        try {
-          w.sink.events(batch);
-        } catch (err) {
-          w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
+        if (w.stopped) continue;
+        if (w.pending.length) {
+          const batch = w.pending;
+          w.pending = [];
+          w.sentSinceTick = true;
+          try {
+            w.sink.events(batch);
+          } catch (err) {
+            w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
+          }
+        }
+        // Every event up to the current revision is in `pending` as soon as it is written.
+        if (w.progressWanted && !w.stopped) {
+          w.progressWanted = false;
+          w.sink.progress?.(this.revision);
         }
       }
     });

@@ -71,6 +71,13 @@ export interface WatchSink {
 
 export interface StoreWatch {
   stop(): void;
+  /**
+   * Asks for a progress notification now: the sink's progress(revision) is called with a revision
+   * at least the store's current revision at the time of the call, after every event of the watch
+   * up to it was delivered (kube's RequestWatchProgress; the watch cache's consistent reads rely on
+   * it). Backends that cannot promise this leave it out.
+   */
+  requestProgress?(): void;
 }
 
 export interface Store {
