@@ -81,7 +81,10 @@ function watch(url: string, rv: string, seen: ObservedEvent[], onRv: (rv: string
   const done = (async () => {
     try {
       const res = await fetch(`${url}/api/v1/namespaces/${NS}/configmaps?watch=1&allowWatchBookmarks=true&resourceVersion=${rv}`, { signal: ctl.signal });
-      if (res.status !== 200) throw new Error(`watch: HTTP ${res.status} ${await res.text()}`);
+      if (res.status !== 200) {
+        failure = `watch from ${rv}: HTTP ${res.status} ${await res.text()}`;
+        return;
+      }
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {

@@ -73,7 +73,7 @@ describe('core schemas', () => {
   it('drives strategic merge patch meta', () => {
     const meta = schemaPatchMeta(pod);
     expect(meta(['spec', 'containers'])).toEqual({ mergeKey: 'name', strategy: 'merge', listMapKeys: ['name'] });
-    expect(meta(['spec', 'containers', 'ports'])).toEqual({ mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'] });
+    expect(meta(['spec', 'containers', 'ports'])).toEqual({ mergeKey: 'containerPort', strategy: 'merge', listMapKeys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } });
     expect(meta(['spec', 'initContainers', 'volumeMounts'])).toMatchObject({ mergeKey: 'mountPath', strategy: 'merge' });
     expect(meta(['spec', 'volumes'])).toMatchObject({ mergeKey: 'name', strategy: 'merge,retainKeys' });
     expect(meta(['spec', 'tolerations'])).toEqual({});
