@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { HttpClient } from '@keelson/client-http';
+import { type HttpClient, ResourceResolver } from '@keelson/client-http';
+import { isNotFound, kindApiVersion } from '@keelson/api';
 import { type Cluster, createCluster, createLeaseLeaderElector, createLogger, KindRegistry, type LogLevel, RealClock } from '@keelson/core';
 import { loadConfig } from './config.js';
 import { importPlugin } from './plugin-resolver.js';
@@ -12,6 +14,8 @@ export interface ControllersOptions extends RemoteOptions {
   logLevel?: LogLevel;
   /** Run leader-only controllers only while holding the Lease kube-system/keelson-controllers. */
   leaderElect?: boolean;
+  /** This candidate's identity in the Lease (default hostname_uuid, as client-go). */
+  identity?: string;
   /** How long to wait for the API server to answer (default 30 s). */
   waitMs?: number;
   /** Where progress lines go (stderr by default). */
@@ -46,7 +50,8 @@ export async function runControllers(opts: ControllersOptions): Promise<RunningC
   try {
     const version = await waitForServer(client, clock, opts.waitMs ?? 30_000, out);
     out(`  ✓ API server ${client.transport.base.origin} (${version})`);
-    const identity = `${hostname()}_${process.pid}`;
+    await checkServedKinds(client, kinds);
+    const identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
     cluster = await createCluster({
       plugins,
       client,
@@ -72,4 +77,28 @@ export async function runControllers(opts: ControllersOptions): Promise<RunningC
       client.close();
     },
   };
+}
+
+export class UnservedKindsError extends Error {
+  override readonly name = 'UnservedKindsError';
+}
+
+/**
+ * Every kind the plugins bring must be served by the API server (its plugins): otherwise the
+ * informers would never sync. Fails at once naming the missing kinds.
+ */
+async function checkServedKinds(client: HttpClient, kinds: KindRegistry): Promise<void> {
+  const discovery = new ResourceResolver(client.transport);
+  const missing: string[] = [];
+  for (const k of kinds.list()) {
+    try {
+      await discovery.resolve({ apiVersion: kindApiVersion(k), kind: k.kind });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      missing.push(`${kindApiVersion(k)} ${k.kind}`);
+    }
+  }
+  if (missing.length) {
+    throw new UnservedKindsError(`the API server at ${client.transport.base.origin} does not serve ${missing.join(', ')}: run it with the same plugins (keelson server --config ...)`);
+  }
 }
