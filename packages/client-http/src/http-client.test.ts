@@ -99,6 +99,20 @@ describe('HttpClient against a scripted server', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('keeps watches in their own connection pool: 80 open watches do not hold up a request', async () => {
+    const { client } = await setup((req, res) => {
+      if (req.url?.includes('watch=true')) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.flushHeaders();
+      }
+      json(res, 200, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'd' } });
+    });
+    const kind = { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
+    const handles = await Promise.all(Array.from({ length: 80 }, () => client.watch(kind, { namespace: 'd' }, () => {})));
+    expect((await client.get(kind, 'p', { namespace: 'd' })).metadata.name).toBe('p');
+    for (const h of handles) h.stop();
+  });
+
   it('stops a watch: no event after stop(), done resolves', async () => {
     let write: ((s: string) => void) | undefined;
     const { client } = await setup((req, res) => {

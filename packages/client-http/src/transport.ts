@@ -6,7 +6,7 @@ import { errorFromResponse } from './status-error.js';
 export interface TransportOptions extends ConnectionConfig {
   /** Sent as User-Agent; its product ("keelson") is the field manager of writes that name none. */
   userAgent?: string;
-  /** Sockets kept per host (default 64). */
+  /** Concurrent requests (sockets) per host, watches apart (default: no limit, as client-go). */
   maxSockets?: number;
   /** Time limit of a non-watch request in ms (default 60 s; 0 = none). */
   requestTimeoutMs?: number;
@@ -35,6 +35,8 @@ export interface Reply {
 export class Transport {
   readonly base: URL;
   private readonly agent: HttpAgent;
+  /** Watches hold their socket for minutes: their own pool, so they never hold up requests. */
+  private readonly watchAgent: HttpAgent;
   private readonly https: boolean;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
@@ -43,10 +45,10 @@ export class Transport {
     this.base = new URL(opts.server);
     if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') throw new TypeError(`unsupported server URL ${opts.server}: http:// or https:// expected`);
     this.https = this.base.protocol === 'https:';
-    const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 64, scheduling: 'lifo' as const };
-    this.agent = this.https
-      ? new HttpsAgent({ ...common, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: !opts.insecureSkipTlsVerify, servername: opts.tlsServerName })
-      : new HttpAgent(common);
+    const common = { keepAlive: true, maxSockets: opts.maxSockets ?? Infinity, maxFreeSockets: 32, scheduling: 'lifo' as const };
+    const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: !opts.insecureSkipTlsVerify, servername: opts.tlsServerName };
+    this.agent = this.https ? new HttpsAgent({ ...common, ...tls }) : new HttpAgent(common);
+    this.watchAgent = this.https ? new HttpsAgent({ ...common, maxSockets: Infinity, ...tls }) : new HttpAgent({ ...common, maxSockets: Infinity });
     this.headers = { 'User-Agent': opts.userAgent ?? `keelson/0.1.0 (${process.platform}/${process.arch}) client-http` };
     if (opts.token) this.headers.Authorization = `Bearer ${opts.token}`;
     else if (opts.username !== undefined) this.headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
@@ -60,8 +62,12 @@ export class Transport {
     return `${prefix}${spec.path}${q ? `?${q}` : ''}`;
   }
 
-  /** Sends a request; resolves with the response stream (any status), rejects on network errors. */
-  open(spec: RequestSpec, timeoutMs = this.timeoutMs): { req: ClientRequest; response: Promise<IncomingMessage> } {
+  /**
+   * Sends a request; resolves with the response stream (any status), rejects on network errors.
+   * A watch (`watch: true`) has no time limit and its own connection pool.
+   */
+  open(spec: RequestSpec, opts: { watch?: boolean } = {}): { req: ClientRequest; response: Promise<IncomingMessage> } {
+    const timeoutMs = opts.watch ? 0 : this.timeoutMs;
     const headers: Record<string, string | number> = { ...this.headers, Accept: spec.accept ?? 'application/json' };
     const body = spec.body === undefined ? undefined : Buffer.from(spec.body, 'utf8');
     if (body) {
@@ -69,7 +75,7 @@ export class Transport {
       headers['Content-Length'] = body.length;
     }
     const send = this.https ? httpsRequest : httpRequest;
-    const req = send({ protocol: this.base.protocol, hostname: this.base.hostname, port: this.base.port, method: spec.method, path: this.target(spec), headers, agent: this.agent });
+    const req = send({ protocol: this.base.protocol, hostname: this.base.hostname, port: this.base.port, method: spec.method, path: this.target(spec), headers, agent: opts.watch ? this.watchAgent : this.agent });
     const response = new Promise<IncomingMessage>((resolve, reject) => {
       req.once('response', resolve);
       req.once('error', reject);
@@ -97,9 +103,10 @@ export class Transport {
     return JSON.parse(reply.body.toString('utf8')) as T;
   }
 
-  /** Closes idle keep-alive sockets and refuses nothing: later requests open new ones. */
+  /** Closes the kept-alive connections (and open watches); later requests open new ones. */
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 }
 

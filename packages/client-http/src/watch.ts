@@ -17,7 +17,7 @@ const eventTypes = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']
  * rejects when the connection breaks or the stream is not valid JSON (the reflector backs off).
  */
 export async function openWatch<T extends KubeObject>(transport: Transport, spec: RequestSpec, handler: WatchHandler<T>): Promise<WatchHandle> {
-  const { req, response } = transport.open(spec, 0);
+  const { req, response } = transport.open(spec, { watch: true });
   const res = await response;
   const status = res.statusCode ?? 0;
   if (status !== 200) throw errorFromResponse(status, await readAll(res), spec.method, spec.path);
