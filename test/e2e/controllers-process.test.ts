@@ -1,7 +1,8 @@
 /**
  * A cluster of two processes: `keelson server` (API server and store, no controllers) and
- * `keelson controllers --server URL` (the plugins' controllers over HTTP, no store). Real kubectl
- * talks to the first; the controllers in the second act on what it creates.
+ * `keelson controllers --server URL` (the plugins' controllers and the scheduler over HTTP, no
+ * store). Real kubectl talks to the first; the second acts on what it creates: ReplicaSet pods,
+ * garbage collection, namespace deletion, scheduling (pods/binding).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,6 @@ const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'packages', 'cli', 'src', 'bin.ts');
 const dir = mkdtempSync(join(tmpdir(), 'keelson-e2e-procs-'));
 const kubeconfig = join(dir, 'kubeconfig');
-const config = join(dir, 'keelson.yaml');
-writeFileSync(config, 'plugins: [core, namespace, garbage-collector, replicaset]\n');
 
 interface Proc {
   child: ChildProcess;
@@ -54,11 +53,12 @@ let controllers: Proc | undefined;
 let url = '';
 
 beforeAll(async () => {
-  server = keelson('server', '--store', 'memory', '--port', '0', '--kubeconfig', kubeconfig, '--config', config, '--log-level', 'warn');
+  // Both processes load the default plugin list: the server serves every kind, the other runs every controller and the scheduler.
+  server = keelson('server', '--store', 'memory', '--port', '0', '--kubeconfig', kubeconfig, '--log-level', 'warn');
   url = await eventually(() => /keelson API server is up at (http:\/\/127\.0\.0\.1:\d+)/.exec(server!.output())?.[1], 30_000).catch((err: Error) => {
     throw new Error(`${err.message}\n${server!.output()}`);
   });
-  controllers = keelson('controllers', '--server', url, '--config', config, '--log-level', 'warn');
+  controllers = keelson('controllers', '--server', url, '--log-level', 'warn');
   await eventually(() => /keelson controllers are running/.test(controllers!.output()), 30_000).catch((err: Error) => {
     throw new Error(`${err.message}\n${controllers!.output()}`);
   });
@@ -75,7 +75,7 @@ describe('keelson server + keelson controllers in separate processes', () => {
     expect(server!.output()).toMatch(/store memory \(no controllers run in this process\)/);
     expect(controllers!.output()).toContain(`keelson controllers are running against ${url}: `);
     const names = /running against http:\/\/127\.0\.0\.1:\d+: (.*)/.exec(controllers!.output())?.[1]?.split(', ');
-    expect(names).toEqual(expect.arrayContaining(['namespace', 'replicaset']));
+    expect(names).toEqual(expect.arrayContaining(['namespace', 'replicaset', 'deployment']));
   });
 
   it('a ReplicaSet created with kubectl gets its pods from the controllers process', async () => {
@@ -102,9 +102,36 @@ spec:
     await eventually(async () => (await kubectl('get', 'pods', '-n', 'demo', '-o', 'name')).trim().split('\n').filter(Boolean).length === 1, 20_000);
   });
 
+  it('the garbage collector (in the other process) deletes the pods of a deleted ReplicaSet', async () => {
+    await kubectl('scale', 'rs/web', '-n', 'demo', '--replicas=2');
+    await eventually(async () => (await kubectl('get', 'pods', '-n', 'demo', '-o', 'name')).trim().split('\n').filter(Boolean).length === 2, 20_000);
+    expect(await kubectl('delete', 'rs', 'web', '-n', 'demo')).toBe('replicaset.apps "web" deleted\n');
+    await eventually(async () => (await kubectl('get', 'pods', '-n', 'demo', '-o', 'name')).trim() === '', 20_000);
+  });
+
   it('namespace deletion finishes: the namespace controller (in the other process) empties it', async () => {
     expect(await kubectl('delete', 'ns', 'demo', '--timeout=30s')).toBe('namespace "demo" deleted\n');
     await expect(kubectl('get', 'ns', 'demo')).rejects.toThrow(/namespaces "demo" not found/);
+  });
+
+  it('the scheduler (in the other process) binds a pod to a Node through pods/binding', async () => {
+    const file = join(dir, 'node.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Node
+metadata: {name: node-1, labels: {kubernetes.io/hostname: node-1}}
+status:
+  capacity: {cpu: "4", memory: 8Gi, pods: "110"}
+  allocatable: {cpu: "4", memory: 8Gi, pods: "110"}
+  conditions: [{type: Ready, status: "True"}]
+`,
+    );
+    await kubectl('create', '-f', file);
+    await kubectl('run', 'solo', '--image=nginx:1.27', '-n', 'default');
+    await eventually(async () => (await kubectl('get', 'pod', 'solo', '-n', 'default', '-o', 'jsonpath={.spec.nodeName}')) === 'node-1', 20_000);
+    const events = await kubectl('get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=solo,reason=Scheduled', '-o', 'jsonpath={.items[*].message}');
+    expect(events).toBe('Successfully assigned default/solo to node-1');
   });
 
   it('stops cleanly on SIGTERM', async () => {
