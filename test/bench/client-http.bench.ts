@@ -10,6 +10,8 @@
  *   followed by WATCH_EVENTS stored changes (the server replays them from its history);
  * - live watch: events/s delivered while 16 writers create pods (from the first write to the
  *   last event).
+ * The notes give this process's CPU time over each run's wall time (100% = one core): for
+ * HttpClient that is the client's own cost, the rest is the server's (in its own process).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,28 +66,42 @@ async function closedLoop(count: number, inFlight: number, call: (i: number) => 
   return count / ((performance.now() - t0) / 1000);
 }
 
+/** Runs fn; returns its result and this process's CPU time over the wall time, in % of one core. */
+async function withCpu<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const c = process.cpuUsage(c0);
+  return [value, ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100];
+}
+
 async function measure(label: string, client: Client): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const ns = `bench-${label.toLowerCase()}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  const fig = (name: string, value: number, unit: string, notes: string) => figures.push({ name: `${label}: ${name}`, value: round(value), unit, notes });
+  const fig = async (name: string, unit: string, notes: string, run: () => Promise<number>) => {
+    const [value, cpu] = await withCpu(run);
+    figures.push({ name: `${label}: ${name}`, value: round(value), unit, notes: `${notes}; this process ${Math.round(cpu)}% CPU` });
+  };
 
   await closedLoop(200, 16, (i) => client.create(pod(ns, `warm-${i}`))); // JIT, connections
-  fig('create, 1 in flight', await closedLoop(CREATES / 3, 1, (i) => client.create(pod(ns, `c1-${i}`))), 'creates/s', `${CREATES / 3} pods`);
-  fig('create, 16 in flight', await closedLoop(CREATES, 16, (i) => client.create(pod(ns, `c16-${i}`))), 'creates/s', `${CREATES} pods`);
-  fig('get, 16 in flight', await closedLoop(CREATES, 16, (i) => client.get(podKind, `c16-${i}`, { namespace: ns })), 'gets/s', `${CREATES} pods`);
+  await fig('create, 1 in flight', 'creates/s', `${CREATES / 3} pods`, () => closedLoop(CREATES / 3, 1, (i) => client.create(pod(ns, `c1-${i}`))));
+  await fig('create, 16 in flight', 'creates/s', `${CREATES} pods`, () => closedLoop(CREATES, 16, (i) => client.create(pod(ns, `c16-${i}`))));
+  await fig('get, 16 in flight', 'gets/s', `${CREATES} pods`, () => closedLoop(CREATES, 16, (i) => client.get(podKind, `c16-${i}`, { namespace: ns })));
 
   // Replay: WATCH_EVENTS changes stored after `from`, then one watch from `from`.
   const wns = `${ns}-replay`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: wns } });
   const from = (await client.list(podKind, { namespace: wns })).metadata.resourceVersion!;
   await closedLoop(WATCH_EVENTS, 16, (i) => client.create(pod(wns, `r-${i}`)));
-  fig('watch replay', await watchRate(client, { namespace: wns, resourceVersion: from }, async () => {}), 'events/s', `${WATCH_EVENTS} ADDED events from history`);
+  await fig('watch replay', 'events/s', `${WATCH_EVENTS} ADDED events from history`, () => watchRate(client, { namespace: wns, resourceVersion: from }, async () => {}));
 
   const lns = `${ns}-live`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: lns } });
   const rv = (await client.list(podKind, { namespace: lns })).metadata.resourceVersion!;
-  fig('live watch', await watchRate(client, { namespace: lns, resourceVersion: rv }, () => closedLoop(WATCH_EVENTS, 16, (i) => client.create(pod(lns, `l-${i}`)))), 'events/s', `${WATCH_EVENTS} creates by 16 writers, first write to last event`);
+  await fig('live watch', 'events/s', `${WATCH_EVENTS} creates by 16 writers, first write to last event`, () =>
+    watchRate(client, { namespace: lns, resourceVersion: rv }, () => closedLoop(WATCH_EVENTS, 16, (i) => client.create(pod(lns, `l-${i}`)))),
+  );
   return figures;
 }
 
