@@ -56,6 +56,21 @@ describe('HttpClient against a scripted server', () => {
     expect(isNotFound(err)).toBe(true);
   });
 
+  it('asks for discovery again after the server was unreachable', async () => {
+    const { client, server, url, requests } = await setup((req, res) => {
+      if (req.url === '/api') return json(res, 200, { kind: 'APIGroupDiscoveryList', items: [{ metadata: { name: '' }, versions: [{ version: 'v1', resources: [{ resource: 'pods', responseKind: { kind: 'Pod' }, scope: 'Namespaced' }] }] }] }, 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+      if (req.url === '/apis') return json(res, 200, { kind: 'APIGroupDiscoveryList', items: [] }, 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+      json(res, 200, { kind: 'PodList', metadata: {}, items: [] });
+    });
+    const port = Number(new URL(url).port);
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await expect(client.list({ apiVersion: 'v1', kind: 'Pod' })).rejects.toThrow(/ECONNREFUSED/);
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    expect((await client.list({ apiVersion: 'v1', kind: 'Pod' })).kind).toBe('PodList');
+    expect(requests.map((r) => r.url)).toEqual(['/api', '/apis', '/api/v1/pods']);
+  });
+
   it('sends the bearer token, a keelson User-Agent and JSON; keeps the connection alive', async () => {
     const { client, requests } = await setup((req, res) => json(res, 200, { kind: 'Status', status: 'Success', code: 201 }), { token: 's3cret' });
     const kind = { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };

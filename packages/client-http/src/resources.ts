@@ -83,16 +83,31 @@ export class ResourceResolver {
 
   private async read(group: string, version: string, refresh: boolean): Promise<void> {
     if (refresh) this.aggregated = undefined;
-    this.aggregated ??= this.readAggregated().catch(() => false);
-    if (await this.aggregated) return;
+    const attempt = (this.aggregated ??= this.readAggregated());
+    try {
+      if (await attempt) return;
+    } catch (err) {
+      // Not an answer about aggregated discovery (e.g. the server is unreachable): ask again next time.
+      if (this.aggregated === attempt) this.aggregated = undefined;
+      throw err;
+    }
     await this.readGroupVersion(group, version);
   }
 
-  /** Aggregated discovery of /api and /apis; false when the server answers with the legacy documents. */
+  /**
+   * Aggregated discovery of /api and /apis; false when the server answers with the legacy
+   * documents or refuses the request (an older or non-Kubernetes server).
+   */
   private async readAggregated(): Promise<boolean> {
     const lists: DiscoveryList[] = [];
     for (const path of ['/api', '/apis']) {
-      const reply = await this.transport.send({ method: 'GET', path, accept: aggregatedAccept });
+      let reply;
+      try {
+        reply = await this.transport.send({ method: 'GET', path, accept: aggregatedAccept });
+      } catch (err) {
+        if (err instanceof ApiError) return false;
+        throw err;
+      }
       if (!String(reply.headers['content-type'] ?? '').includes('as=APIGroupDiscoveryList')) return false;
       lists.push(JSON.parse(reply.body.toString('utf8')) as DiscoveryList);
     }
