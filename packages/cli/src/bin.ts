@@ -1,21 +1,25 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { migrate } from './migrate.js';
+import { runAgent } from './agent.js';
+import { runControllers } from './controllers.js';
 import { up } from './up.js';
 
 const program = new Command('keelson').description('Keelson: a Kubernetes control plane assembled from plugins').version('0.1.0');
 
-type ServeOptions = { config?: string; store?: string; dataDir?: string; logLevel: 'debug' | 'info' | 'warn' | 'error'; port: number; kubeconfig?: string };
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+type ServeOptions = { config?: string; store?: string; dataDir?: string; logLevel: LogLevel; port: number; kubeconfig?: string };
+type RemoteFlags = { server?: string; kubeconfig?: string; context?: string; token?: string; insecureSkipTlsVerify?: boolean; logLevel: LogLevel };
 
-/** Starts a cluster (with or without controllers) and stops it cleanly on SIGINT/SIGTERM. */
-async function serve(opts: ServeOptions, controllers: boolean): Promise<void> {
-  const cluster = await up({ ...opts, controllers });
+/** Starts something long-running and stops it cleanly on SIGINT/SIGTERM. */
+async function keepRunning(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  const running = await start();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal}: stopping...\n`);
-    await cluster.stop();
+    await running.stop();
     process.stderr.write('stopped\n');
     process.exit(0);
   };
@@ -35,7 +39,20 @@ function clusterCommand(name: string, description: string, controllers: boolean)
     .option('--store <url>', 'store URL: sqlite: (default, in the data dir), sqlite:DIR, etcd://HOST:PORT[,...], memory', undefined)
     .option('--data-dir <dir>', 'data directory of the embedded SQLite store (default ~/.keelson/data)')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
-    .action((opts: ServeOptions) => serve(opts, controllers));
+    .action((opts: ServeOptions) => keepRunning(() => up({ ...opts, controllers })));
+}
+
+/** The flags of processes that reach an API server over HTTP. */
+function remoteCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--server <url>', 'API server URL, e.g. http://127.0.0.1:6443 (wins over the kubeconfig\'s server)')
+    .option('--kubeconfig <file>', 'kubeconfig to connect with (default $KUBECONFIG, else ~/.kube/config, when --server is not given)')
+    .option('--context <name>', 'kubeconfig context (default: its current-context)')
+    .option('--token <token>', 'bearer token')
+    .option('--insecure-skip-tls-verify', 'do not verify the API server\'s certificate')
+    .option('--log-level <level>', 'debug | info | warn | error', 'info');
 }
 
 clusterCommand('up', 'start an all-in-one cluster: API server on 127.0.0.1, store, controllers; writes a kubeconfig', true);
@@ -50,6 +67,15 @@ program
   .action(async (opts: { from: string; to: string; dataDir?: string }) => {
     await migrate({ from: opts.from, to: opts.to, dataDir: opts.dataDir, out: (line) => process.stderr.write(line + '\n') });
   });
+remoteCommand('controllers', 'run the plugins\' controllers and runnables in their own process, against an API server (no store, no API server here)')
+  .option('-c, --config <file>', 'keelson.yaml listing the plugins (its store is not used)')
+  .option('--leader-elect', 'run leader-only controllers only while holding the Lease kube-system/keelson-controllers')
+  .action((opts: RemoteFlags & { config?: string; leaderElect?: boolean }) => keepRunning(() => runControllers(opts)));
+
+remoteCommand('agent', 'run a node agent (@keelson/kubelet) for one Node, against an API server')
+  .requiredOption('--name <node>', 'the Node name this agent registers and runs pods for')
+  .option('--runtime <name>', 'the node runtime to run pods with (the agent\'s default when omitted)')
+  .action((opts: RemoteFlags & { name: string; runtime?: string }) => keepRunning(() => runAgent(opts)));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`keelson: ${err instanceof Error ? err.message : String(err)}\n`);

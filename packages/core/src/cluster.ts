@@ -21,6 +21,14 @@ export interface ClusterOptions {
   plugins: readonly PluginDefinition[];
   /** Storage (a fresh MemoryStore by default). The cluster closes it on stop() only if it created it. */
   store?: Store;
+  /**
+   * Run against a remote API server through this client (an HttpClient): no store and no registry
+   * in this process, so `store` and `registry` are unavailable, StoreToken and RegistryToken are
+   * not provided and admission plugins do not run here (the API server runs them). The plugins
+   * still contribute kinds (the KindRegistry), services, controllers and runnables, and informers,
+   * the event recorder and plugin setups use this client.
+   */
+  client?: Client;
   clock?: Clock;
   logger?: Logger;
   /** Options per plugin name, seen by that plugin as ctx.options. */
@@ -37,7 +45,9 @@ export interface ClusterOptions {
 export interface Cluster {
   readonly plugins: LoadedPlugins;
   readonly kinds: KindRegistry;
+  /** The object registry (throws for a cluster over a remote client). */
   readonly registry: Registry;
+  /** The store (throws for a cluster over a remote client). */
   readonly store: Store;
   readonly client: Client;
   readonly informers: SharedInformerFactory;
@@ -64,26 +74,28 @@ export interface Cluster {
 export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
   const clock = opts.clock ?? new RealClock();
   const log = opts.logger ?? createLogger({ name: 'keelson' });
-  const ownStore = !opts.store;
-  const store = opts.store ?? new MemoryStore({ clock });
+  const remote = opts.client;
+  if (remote && opts.store) throw new TypeError('createCluster: pass either a store or a (remote) client, not both');
+  const ownStore = !opts.store && !remote;
+  const store = remote ? undefined : (opts.store ?? new MemoryStore({ clock }));
 
   const plugins = loadPlugins([...opts.plugins], { options: opts.pluginOptions ?? {} });
   const kinds = new KindRegistry();
   for (const kind of plugins.contributions('kinds') as readonly KindDefinition[]) kinds.register(kind);
-  const registry = new Registry({ store, kinds, clock, admission: [...plugins.contributions('admission')], watchCache: opts.watchCache });
-  const client = new InProcessClient(registry);
+  const registry = store ? new Registry({ store, kinds, clock, admission: [...plugins.contributions('admission')], watchCache: opts.watchCache }) : undefined;
+  const client = remote ?? new InProcessClient(registry!);
   const informers = createSharedInformerFactory({ client, clock, log: log.child('informers') });
   const recorder = createEventRecorder({ client, clock, component: opts.component ?? 'keelson', log: log.child('events') });
 
   const container = plugins.container;
   container.provide(ClockToken, clock);
   container.provide(LoggerToken, log);
-  container.provide(StoreToken, store);
+  if (store) container.provide(StoreToken, store);
   container.provide(ClientToken, client);
   container.provide(InformersToken, informers);
   container.provide(EventRecorderToken, recorder);
   container.provide(KindRegistryToken, kinds);
-  container.provide(RegistryToken, registry);
+  if (registry) container.provide(RegistryToken, registry);
 
   await plugins.setupAll();
 
@@ -93,11 +105,19 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
   for (const runnable of plugins.contributions('runnables')) manager.add(runnable);
 
   let stopped = false;
+  const local = <T>(what: string, value: T | undefined): T => {
+    if (value === undefined) throw new Error(`this cluster runs over a remote API server (ClusterOptions.client): it has no local ${what}`);
+    return value;
+  };
   return {
     plugins,
     kinds,
-    registry,
-    store,
+    get registry() {
+      return local('registry', registry);
+    },
+    get store() {
+      return local('store', store);
+    },
     client,
     informers,
     recorder,
@@ -113,8 +133,8 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
       await manager.stop();
       await recorder.flush();
       await plugins.disposeAll();
-      registry.close();
-      if (ownStore) await store.close();
+      registry?.close();
+      if (ownStore) await store!.close();
     },
   };
 }

@@ -2,3 +2,4 @@ export * from './store-conformance.js';
 export * from './test-cluster.js';
 export * from './watch-history.js';
 export * from './etcd.js';
+export * from './client-conformance.js';

@@ -2,7 +2,7 @@ import type { DeleteOptions, KindRef, KubeList, KubeObject, Status } from '@keel
 
 /**
  * The one way components talk to the API: the same interface over an in-process transport
- * (straight into the registry) and, from @keelson/client, over HTTP. Errors are ApiErrors
+ * (straight into the registry) and, from @keelson/client-http, over HTTP. Errors are ApiErrors
  * carrying meta/v1 Status, whichever the transport.
  */
 
