@@ -125,7 +125,10 @@ export class TaintEvictionController {
   }
 
   private schedule(key: string, createdAt: number, fireAt: number): void {
-    const timer = this.ctx.clock.setTimer(Math.max(0, fireAt - this.ctx.clock.now()), () => void this.evict(key));
+    const delay = fireAt - this.ctx.clock.now();
+    // Due now: at once (a zero timer would wait for the clock to move).
+    if (delay <= 0) return void this.evict(key);
+    const timer = this.ctx.clock.setTimer(delay, () => void this.evict(key));
     this.scheduled.set(key, { createdAt, fireAt, timer });
   }
 
