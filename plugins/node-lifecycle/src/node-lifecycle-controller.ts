@@ -6,37 +6,7 @@ import { getCondition, type NodeHealth, observeNodeHealth } from './node-health.
 import { PodsByNode, splitKey } from './pods-by-node.js';
 import { desiredNoScheduleTaints, NotReadyTaintTemplate, ownedNoScheduleTaints, swapNodeControllerTaint, taintExists, taintSetDiff, UnreachableTaintTemplate } from './taints.js';
 import { computeZoneState, RateLimitedTimedQueue, TokenBucket, zoneKey, type ZoneState } from './zones.js';
-
-/** kube-controller-manager's node lifecycle settings (its defaults). */
-export interface NodeLifecycleOptions {
-  /** --node-monitor-period: how often node health is checked (5 s). */
-  nodeMonitorPeriodMs: number;
-  /** --node-monitor-grace-period: silence before a node's conditions go Unknown (40 s). */
-  nodeMonitorGracePeriodMs: number;
-  /** --node-startup-grace-period: the same for a node that never posted Ready (60 s). */
-  nodeStartupGracePeriodMs: number;
-  /** --node-eviction-rate: taints per second per healthy zone (0.1). */
-  evictionLimiterQPS: number;
-  /** --secondary-node-eviction-rate: per partially disrupted large zone (0.01). */
-  secondaryEvictionLimiterQPS: number;
-  /** --large-cluster-size-threshold (50). */
-  largeClusterThreshold: number;
-  /** --unhealthy-zone-threshold (0.55). */
-  unhealthyZoneThreshold: number;
-  /** nodeEvictionPeriod: how often the NoExecute tainting queues are worked (100 ms). */
-  nodeEvictionPeriodMs: number;
-}
-
-export const defaultNodeLifecycleOptions: NodeLifecycleOptions = {
-  nodeMonitorPeriodMs: 5_000,
-  nodeMonitorGracePeriodMs: 40_000,
-  nodeStartupGracePeriodMs: 60_000,
-  evictionLimiterQPS: 0.1,
-  secondaryEvictionLimiterQPS: 0.01,
-  largeClusterThreshold: 50,
-  unhealthyZoneThreshold: 0.55,
-  nodeEvictionPeriodMs: 100,
-};
+import { defaultNodeLifecycleOptions, type NodeLifecycleOptions } from './options.js';
 
 /** Nodes with this label are left out of the zone disruption arithmetic. */
 export const LABEL_EXCLUDE_DISRUPTION = 'node.kubernetes.io/exclude-disruption';
@@ -383,11 +353,14 @@ export class NodeLifecycleController {
   }
 }
 
-/** The controller as a Runnable (leader-elected, as in kube-controller-manager). */
-export function nodeLifecycleController(options: Partial<NodeLifecycleOptions> = {}): Runnable {
+/**
+ * The controller as a Runnable (leader-elected, as in kube-controller-manager). Settings: the
+ * defaults, then the cluster's (`configured`, e.g. the plugin's options), then `options`.
+ */
+export function nodeLifecycleController(options: Partial<NodeLifecycleOptions> = {}, configured?: (ctx: RunContext) => Partial<NodeLifecycleOptions> | undefined): Runnable {
   return {
     name: 'node-lifecycle-controller',
     needLeaderElection: true,
-    start: (ctx) => new NodeLifecycleController(ctx, { ...defaultNodeLifecycleOptions, ...options }).run(),
+    start: (ctx) => new NodeLifecycleController(ctx, { ...defaultNodeLifecycleOptions, ...configured?.(ctx), ...options }).run(),
   };
 }
