@@ -48,7 +48,8 @@ async function evict(call: PostSubresourceCall): Promise<void> {
 
   const pdbs = await budgetsForPod(client, pod);
   if (pdbs.length > 1) {
-    throw new ApiError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+    // kube answers with this Status (code 500, no reason) as the result of the create.
+    throw new ApiError(500, '', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
   }
   let pinned = false;
   const pdb = pdbs[0];
