@@ -112,3 +112,24 @@ describe('pods/eviction with PodDisruptionBudgets', () => {
     await expect(c.client.postSubresource(PodKind, 'a', 'eviction', eviction('b'), { namespace: 'default' })).rejects.toMatchObject({ code: 400 });
   });
 });
+
+describe('stale DisruptionTarget conditions', () => {
+  it('a pod marked as a disruption target but not deleted gets DisruptionTarget=False after two minutes', async () => {
+    const c = await startTestCluster({ plugins: [disruptionPlugin] });
+    try {
+      await c.client.create(pod('a', { app: 'web' }));
+      const p = await setRunning(c.client, 'a', true, c.clock.now());
+      const conditions = [...p.status!.conditions!, { type: 'DisruptionTarget', status: 'True' as const, reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: '2025-01-01T00:00:00Z' }];
+      await c.client.updateStatus<Pod>({ ...p, status: { ...p.status, conditions } });
+      const target = async () => (await c.client.get<Pod>(PodKind, 'a', { namespace: 'default' })).status!.conditions!.find((x) => x.type === 'DisruptionTarget')!;
+      await new Promise((r) => setTimeout(r, 20));
+      await c.advance(119_000);
+      expect((await target()).status).toBe('True');
+      await c.advance(1_000);
+      await c.eventually(async () => (await target()).status === 'False');
+      expect(await target()).toEqual({ type: 'DisruptionTarget', status: 'False', lastTransitionTime: '2025-01-01T00:02:00Z' });
+    } finally {
+      await c.stop();
+    }
+  });
+});
