@@ -1,4 +1,4 @@
-import { ApiError, badRequest, type DeleteOptions, type Eviction, isConflict, isPodReady, type Pod, type PodCondition, type PostSubresource, type PostSubresourceCall } from '@keelson/api';
+import { ApiError, badRequest, type DeleteOptions, type Eviction, isConflict, isPodReady, type Pod, type PodCondition, type PodDisruptionBudget, type PostSubresource, type PostSubresourceCall } from '@keelson/api';
 import { type Client, rfc3339 } from '@keelson/core';
 import { budgetsForPod, checkAndDecrement, PodDisruptionBudgetKindRef, tooManyRequests } from './eviction-budget.js';
 
@@ -72,7 +72,7 @@ async function evict(call: PostSubresourceCall): Promise<void> {
 }
 
 /** Takes one disruption from the budget, re-reading it after a conflict. */
-async function decrementWithRetries(client: Client, pod: Pod, first: NonNullable<Awaited<ReturnType<typeof budgetsForPod>>[number]>, dryRun: boolean, now: number): Promise<void> {
+async function decrementWithRetries(client: Client, pod: Pod, first: PodDisruptionBudget, dryRun: boolean, now: number): Promise<void> {
   let pdb = first;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -80,7 +80,7 @@ async function decrementWithRetries(client: Client, pod: Pod, first: NonNullable
     } catch (err) {
       if (!isConflict(err)) throw err;
       if (attempt >= EVICTION_RETRIES) throw new ApiError(504, 'Timeout', `couldn't update PodDisruptionBudget "${pdb.metadata.name}" due to conflicts`, { retryAfterSeconds: 10 });
-      pdb = await client.get(PodDisruptionBudgetKindRef, pdb.metadata.name!, { namespace: pod.metadata.namespace });
+      pdb = await client.get<PodDisruptionBudget>(PodDisruptionBudgetKindRef, pdb.metadata.name!, { namespace: pod.metadata.namespace });
     }
   }
 }
