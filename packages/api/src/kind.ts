@@ -1,5 +1,5 @@
 import type { FieldError } from './errors.js';
-import type { DeleteOptions, GroupVersionKind, KubeObject } from './meta.js';
+import type { DeleteOptions, GroupVersionKind, KubeObject, Status } from './meta.js';
 
 /** An OpenAPI v3 schema (structural, as in a CRD's openAPIV3Schema), with Kubernetes extensions. */
 export interface JSONSchemaProps {
@@ -51,6 +51,27 @@ export interface ScaleSubresource {
 }
 
 /**
+ * Services a POST subresource handler may use (`handle`); @keelson/core adds `client`, the
+ * cluster's client, by module augmentation (the API package knows no runtime).
+ */
+export interface SubresourceServices {}
+
+/** One POST on a subresource, as a `handle` handler sees it. */
+export interface PostSubresourceCall {
+  /** The parent object's name (from the URL). */
+  name: string;
+  namespace?: string;
+  /** The posted body (already checked to be an object with metadata). */
+  body: KubeObject;
+  /** dryRun=All on the request. */
+  dryRun: boolean;
+  fieldManager?: string;
+  /** The Clock's current time in ms. */
+  now: number;
+  services: SubresourceServices;
+}
+
+/**
  * A subresource written with POST (pods/binding, pods/eviction): the body is another kind and the
  * change lands on the parent object. The server answers 201 with a Success Status.
  */
@@ -63,7 +84,13 @@ export interface PostSubresource<T extends KubeObject = KubeObject> {
    * not have side effects. The kind's own validate() does not run on the result (the subresource
    * validates what it changes); metadata checks and admission do.
    */
-  apply(current: T, body: KubeObject, ctx: { name: string; now: number }): T;
+  apply?(current: T, body: KubeObject, ctx: { name: string; now: number }): T;
+  /**
+   * Or: handles the POST itself with the cluster's services (pods/eviction reads disruption
+   * budgets and deletes the pod, as kube's EvictionREST). Returns the Status to answer (a Success
+   * Status by default); throw an ApiError to refuse. Exactly one of apply and handle is given.
+   */
+  handle?(call: PostSubresourceCall): Promise<Status | void>;
 }
 
 /**

@@ -10,7 +10,7 @@ import { type Field, fields, mapEntry, objectMeta, str } from './protobuf.js';
 const int = (f: Field) => Number(BigInt.asIntN(32, f.value as bigint));
 const empty = (f: Field) => f.wire === 2 && (f.value as Buffer).length === 0;
 
-function intOrString(buf: Buffer): number | string {
+export function intOrString(buf: Buffer): number | string {
   let type = 0;
   let intVal = 0;
   let strVal = '';
@@ -23,7 +23,7 @@ function intOrString(buf: Buffer): number | string {
 }
 
 /** metav1.LabelSelector: 1 matchLabels, 2 matchExpressions {1 key, 2 operator, 3 values}. */
-function labelSelector(buf: Buffer): Record<string, unknown> {
+export function labelSelector(buf: Buffer): Record<string, unknown> {
   const sel: Record<string, unknown> = {};
   for (const f of fields(buf)) {
     if (f.no === 1) ((sel.matchLabels ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];

@@ -1,11 +1,12 @@
 import { ApiError, type KubeObject, type ObjectMeta } from '@keelson/api';
 import { decodeDeploymentSpec } from './protobuf-deployment.js';
+import { decodeDeleteOptions, decodePdbSpec } from './protobuf-policy.js';
 import { decodeServiceSpec } from './protobuf-service.js';
 
 /**
  * Decoding of the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) for the few kinds
  * kubectl creates with a protobuf body (`kubectl create namespace|configmap|secret|service|
- * serviceaccount|deployment`). Anything else in protobuf is answered with 415, and kubectl falls back to JSON for every other request.
+ * serviceaccount|deployment|poddisruptionbudget`, Evictions). Anything else in protobuf is answered with 415, and kubectl falls back to JSON for every other request.
  */
 export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
@@ -102,8 +103,14 @@ export function decodeProtobuf(body: Buffer): KubeObject {
   if (!raw) throw new ApiError(400, 'BadRequest', 'protobuf envelope has no object');
   const obj: KubeObject = { apiVersion, kind, metadata: {} };
   const top = fields(raw);
-  const supported = (apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount'].includes(kind)) || (apiVersion === 'apps/v1' && kind === 'Deployment');
-  if (!supported) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap, Secret, Service, ServiceAccount and apps/v1 Deployment only, not ${apiVersion} ${kind}; send JSON`);
+  const supported =
+    (apiVersion === 'v1' && ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount'].includes(kind)) ||
+    (apiVersion === 'apps/v1' && kind === 'Deployment') ||
+    (apiVersion === 'policy/v1' && kind === 'PodDisruptionBudget') ||
+    ((apiVersion === 'policy/v1' || apiVersion === 'policy/v1beta1') && kind === 'Eviction');
+  if (!supported) {
+    throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies are accepted for v1 Namespace, ConfigMap, Secret, Service, ServiceAccount, apps/v1 Deployment, policy/v1 PodDisruptionBudget and Eviction only, not ${apiVersion} ${kind}; send JSON`);
+  }
   for (const f of top) {
     if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
     else if (kind === 'ConfigMap' && f.no === 2) ((obj.data ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
@@ -113,6 +120,8 @@ export function decodeProtobuf(body: Buffer): KubeObject {
     else if (kind === 'Secret' && f.no === 4) ((obj.stringData ??= {}) as Record<string, string>)[mapEntry(f)[0]] = mapEntry(f)[1];
     else if (kind === 'Service' && f.no === 2) obj.spec = decodeServiceSpec(f.value as Buffer);
     else if (kind === 'Deployment' && f.no === 2) obj.spec = decodeDeploymentSpec(f.value as Buffer);
+    else if (kind === 'PodDisruptionBudget' && f.no === 2) obj.spec = decodePdbSpec(f.value as Buffer);
+    else if (kind === 'Eviction' && f.no === 2) obj.deleteOptions = decodeDeleteOptions(f.value as Buffer);
     else if (kind === 'ServiceAccount' && f.no === 2) ((obj.secrets ??= []) as unknown[]).push(objectReference(f.value as Buffer));
     else if (kind === 'ServiceAccount' && f.no === 3) ((obj.imagePullSecrets ??= []) as unknown[]).push(objectReference(f.value as Buffer, true));
     else if (kind === 'ServiceAccount' && f.no === 4) obj.automountServiceAccountToken = f.value === 1n;

@@ -22,6 +22,8 @@ export const defaultPlugins: readonly string[] = [
   'service',
   'replicaset',
   'deployment',
+  'disruption',
+  'node-lifecycle',
   'scheduler',
   'scheduler-node-name',
   'scheduler-node-unschedulable',

@@ -2,6 +2,7 @@ import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label
 import { PodSchema } from './schemas/index.js';
 import { podColumns } from './printers/index.js';
 import { podBinding } from './pod-binding.js';
+import { podEviction } from './pod-eviction.js';
 import { podQOSClass } from './qos.js';
 
 function defaultContainer(c: Container): void {
@@ -80,7 +81,7 @@ export const PodKind = defineKind<Pod>({
   namespaced: true,
   tracksGeneration: false,
   printerColumns: podColumns,
-  subresources: { status: true, post: { binding: podBinding } },
+  subresources: { status: true, post: { binding: podBinding, eviction: podEviction } },
   defaults(pod) {
     const spec = (pod.spec ??= { containers: [] });
     spec.restartPolicy ??= 'Always';

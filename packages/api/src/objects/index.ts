@@ -9,3 +9,4 @@ export type * from './lease.js';
 export type * from './service.js';
 export type * from './apps.js';
 export type * from './replication-controller.js';
+export type * from './policy.js';

@@ -89,4 +89,8 @@ declare module '@keelson/api' {
     proxyModes: ProxyModeContribution;
     runtimes: RuntimeContribution;
   }
+  /** What a POST subresource's handle() gets (pods/eviction deletes through it). */
+  interface SubresourceServices {
+    client: Client;
+  }
 }

@@ -18,7 +18,7 @@ import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, type Store } from '../store/store.js';
 import { admit } from './admission.js';
 import { decodeObject, deepCopy, encodeObject, sameObject, specOf, typedCopy } from './codec.js';
-import { keyOf, type ResourceContext } from './context.js';
+import { keyOf, namespaceOf, type ResourceContext } from './context.js';
 import { deleteObject } from './delete.js';
 import { objectStoreKey } from './keys.js';
 import { listObjects, watchObjects } from './list-watch.js';
@@ -247,11 +247,20 @@ export class ResourceStore {
     const handler = this.kind.subresources?.post?.[subresource];
     if (!handler) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${this.kind.plural}/${subresource} is not served)`);
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`the request body must be a ${handler.requestKind.kind}`);
+    const success: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 };
+    if (handler.handle) {
+      const client = this.ctx.client?.();
+      if (!client) throw new Error(`${this.kind.plural}/${subresource} needs a client: set registry.admissionClient`);
+      const call = { name, namespace: namespaceOf(this.ctx, opts.namespace), body, dryRun: !!opts.dryRun, fieldManager: opts.fieldManager, now: this.ctx.clock.now(), services: { client } };
+      return (await handler.handle(call)) ?? success;
+    }
+    if (!handler.apply) throw new Error(`${this.kind.plural}/${subresource} has neither apply nor handle`);
+    const apply = handler.apply;
     await this.guaranteedUpdate<KubeObject>(
       { name, namespace: opts.namespace, dryRun: opts.dryRun, subresource, fieldManager: opts.fieldManager, skipKindValidation: true },
-      (old) => handler.apply(old, body, { name, now: this.ctx.clock.now() }),
+      (old) => apply(old, body, { name, now: this.ctx.clock.now() }),
     );
-    return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 };
+    return success;
   }
 
   private async apply<T extends KubeObject>(name: string, body: unknown, opts: WriteCallOptions & { subresource?: string }): Promise<T> {
