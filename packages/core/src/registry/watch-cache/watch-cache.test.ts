@@ -279,3 +279,30 @@ describe('watch cache: WATCH', () => {
     expect(store.ranges).toBe(ranges + 1);
   });
 });
+
+describe('watch cache: history from before the cache', () => {
+  it('serves a watch from before the cache started from the store, and 410 once the store compacted it', async () => {
+    const clock = new FakeClock();
+    const inner = new MemoryStore({ clock });
+    const kinds = new KindRegistry();
+    kinds.register(WidgetKind);
+    // A first server writes, then "restarts": a new registry (new caches) over the same store.
+    const first = new InProcessClient(new Registry({ store: inner, kinds, clock })).resource<Widget>(WidgetKind, 'default');
+    const a = await first.create(widget('a'));
+    const b = await first.create(widget('b'));
+    const store = new ControlledStore(inner);
+    const registry = new Registry({ store, kinds, clock });
+    const widgets = new InProcessClient(registry).resource<Widget>(WidgetKind, 'default');
+    await widgets.list();
+    const cache = registry.resourceStore(WidgetKind).cache!;
+    expect(cache.listRevision).toBe(Number(b.metadata.resourceVersion));
+    const r = recorder();
+    const h = await widgets.watch({ resourceVersion: a.metadata.resourceVersion }, r.handler);
+    await widgets.create(widget('c'));
+    await flushMicrotasks();
+    expect(r.summary().map((s) => s.split('@')[0])).toEqual(['ADDED b', 'ADDED c']);
+    h.stop();
+    await inner.compact(Number(b.metadata.resourceVersion));
+    await expect(widgets.watch({ resourceVersion: a.metadata.resourceVersion }, () => {})).rejects.toMatchObject({ code: 410 });
+  });
+});

@@ -66,7 +66,7 @@ export class WatchCache {
   private generation: object = {};
   private readonly ring: EventRing<CacheEvent>;
   /** The revision of the initial list: history before it was never in the ring. */
-  private listRevision = 0;
+  listRevision = 0;
   private storeWatch?: StoreWatch;
   private starting?: Promise<void>;
   private readonly watchers = new Set<CacheWatcher>();
@@ -109,6 +109,11 @@ export class WatchCache {
   /** The oldest resourceVersion a watch can resume from: history after it is all in the ring. */
   get oldestRevision(): number {
     return Math.max(this.listRevision, this.ring.evicted);
+  }
+
+  /** The newest revision the ring dropped (0 if none): a watch from before it gets 410. */
+  get evictedRevision(): number {
+    return this.ring.evicted;
   }
 
   get size(): number {
@@ -204,7 +209,7 @@ export class WatchCache {
     }
     this.listRevision = snapshot!;
     this.revision = snapshot!;
-    this.ring.reset(snapshot!);
+    this.ring.reset();
     // Events may arrive before watch() returns: they apply to the state just built.
     const watch = await this.store.watch(
       { prefix: this.prefix, afterRevision: snapshot! },
