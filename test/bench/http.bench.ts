@@ -16,16 +16,14 @@
  * Server CPU in the notes is this process's CPU time over the wall time of the run (100% = one
  * core busy; the server is single-threaded apart from GC helpers).
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type RunningCluster, up } from 'keelson';
-import type { Command, LoadResult, WatchResult } from './http-client.js';
+import type { LoadResult, WatchResult } from './http-client.js';
+import { LoadClient } from './load-client.js';
 import { type BenchFigure, defineBench, round } from './lib.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const BIG = Number(process.env.HTTP_BENCH_PODS ?? 30_000);
 const LIST_PODS = 1_000;
 const CLIENTS = [1, 10, 100];
@@ -39,43 +37,6 @@ const MiB = 2 ** 20;
 /** HTTP_BENCH_ONLY=big,crud,watch (default all) runs a subset, e.g. under `node --cpu-prof`. */
 const only = new Set((process.env.HTTP_BENCH_ONLY ?? 'big,crud,watch').split(','));
 const OPS = (process.env.HTTP_BENCH_OPS ?? 'create,get,list,update').split(',');
-
-/** The child-process load generator, one command at a time. */
-class LoadClient {
-  private readonly child: ChildProcess;
-  private seq = 0;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-
-  constructor() {
-    this.child = fork(join(here, 'http-client.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(m.id)!;
-      this.waiting.delete(m.id);
-      if (m.error) w.reject(new Error(`load client: ${m.error}`));
-      else w.resolve(m.result);
-    });
-  }
-
-  private ask<T>(msg: { url?: string; command?: Command }): Promise<T> {
-    const id = ++this.seq;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ id, ...msg });
-    });
-  }
-
-  target(url: string): Promise<unknown> {
-    return this.ask({ url });
-  }
-
-  run<T>(command: Command): Promise<T> {
-    return this.ask<T>({ command });
-  }
-
-  close(): void {
-    this.child.kill();
-  }
-}
 
 /** Runs fn and reports the server process's CPU use over it (percent of one core). */
 async function withCpu<T>(fn: () => Promise<T>): Promise<{ result: T; cpu: number }> {
