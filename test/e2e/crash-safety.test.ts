@@ -7,10 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EtcdProcess, etcdTestsEnabled, startEtcd } from '@keelson/testing';
+import { EtcdStore } from '@keelson/plugin-store-etcd';
+import { type EtcdProcess, etcdTestsEnabled, startEtcd, storeLog } from '@keelson/testing';
 import { afterAll, describe, it } from 'vitest';
 import { type CliProcess, startCli } from './cli-process.js';
-import { runCrashRounds } from './crash-harness.js';
+import { CONFIGMAP_PREFIX, runCrashRounds } from './crash-harness.js';
 
 const rounds = (ci: number) => Number(process.env.KEELSON_CRASH_ROUNDS ?? ci);
 const dir = mkdtempSync(join(tmpdir(), 'keelson-e2e-crash-'));
@@ -24,6 +25,16 @@ afterAll(async () => {
 });
 
 /** A keelson process that the target (re)starts and kills by pid. */
+/** The history of the test namespace's ConfigMaps, read from etcd itself. */
+async function etcdHistory(etcd: EtcdProcess, after: number, upTo: number) {
+  const store = new EtcdStore({ endpoints: [etcd.endpoint] });
+  try {
+    return (await storeLog(store, CONFIGMAP_PREFIX, after, upTo)).map((e) => ({ ...e, key: `crash/${e.key.slice(CONFIGMAP_PREFIX.length)}` }));
+  } finally {
+    await store.close();
+  }
+}
+
 function keelson(command: 'up' | 'server', store: string, kubeconfig: string) {
   let proc: CliProcess | undefined;
   return {
@@ -43,7 +54,7 @@ function keelson(command: 'up' | 'server', store: string, kubeconfig: string) {
 describe('crash safety', () => {
   it('SQLite: keelson up killed with SIGKILL under 100 writers', { timeout: 120_000 }, async () => {
     const k = keelson('up', `sqlite:${join(dir, 'sqlite')}`, join(dir, 'sqlite.kubeconfig'));
-    await runCrashRounds({ start: k.start, crash: k.kill, recover: k.start }, { rounds: rounds(3), killAfterMs: [200, 900] });
+    await runCrashRounds({ start: k.start, crash: k.kill, recover: k.start }, { rounds: rounds(3), killAfterMs: [0, 700] });
     await k.kill();
   });
 
@@ -52,7 +63,8 @@ describe('crash safety', () => {
       const etcd = await startEtcd();
       etcds.push(etcd);
       const k = keelson('server', etcd.url, join(dir, 'etcd-a.kubeconfig'));
-      await runCrashRounds({ start: k.start, crash: k.kill, recover: k.start }, { rounds: rounds(2), killAfterMs: [200, 900] });
+      const history = (after: number, upTo: number) => etcdHistory(etcd, after, upTo);
+      await runCrashRounds({ start: k.start, crash: k.kill, recover: k.start, history }, { rounds: rounds(2), killAfterMs: [0, 700] });
       await k.kill();
     });
 
@@ -78,8 +90,9 @@ describe('crash safety', () => {
               await new Promise((r) => setTimeout(r, 200));
             }
           },
+          history: (after, upTo) => etcdHistory(etcd, after, upTo),
         },
-        { rounds: rounds(2), killAfterMs: [200, 900] },
+        { rounds: rounds(2), killAfterMs: [0, 700] },
       );
       await k.kill();
     });
