@@ -18,6 +18,8 @@ class ControlledStore implements Store {
   ranges = 0;
   paused = false;
   progressSupported = true;
+  /** Progress requests are swallowed (a store that never answers). */
+  dropProgress = false;
   private readonly held: (() => void)[] = [];
   private readonly sinks = new Set<WatchSink>();
 
@@ -50,7 +52,7 @@ class ControlledStore implements Store {
         this.sinks.delete(sink);
         w.stop();
       },
-      ...(this.progressSupported ? { requestProgress: () => w.requestProgress!() } : {}),
+      ...(this.progressSupported ? { requestProgress: () => void (this.dropProgress || w.requestProgress!()) } : {}),
     };
   }
 
@@ -154,6 +156,22 @@ describe('watch cache: LIST', () => {
     // resourceVersion=0 is still the cache's.
     expect(names(await noProgress.widgets.list({ resourceVersion: '0' }))).toEqual(['z']);
     expect(noProgress.store.ranges).toBe(before + 1);
+  });
+
+  it('asks again for progress after a request went unanswered', async () => {
+    const { widgets, client, store, clock } = setup({ waitTimeoutMs: 3000 });
+    await widgets.create(widget('a'));
+    await client.resource(GadgetKind).create({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g1' } });
+    store.dropProgress = true;
+    const first = widgets.list();
+    await clock.advance(3000);
+    expect(names(await first)).toEqual(['a']);
+    store.dropProgress = false;
+    await client.resource(GadgetKind).create({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g2' } });
+    const ranges = store.ranges;
+    const second = await widgets.list();
+    expect(second.metadata.resourceVersion).toBe(String(await store.currentRevision()));
+    expect(store.ranges).toBe(ranges);
   });
 
   it('paginates: the first page from the cache, the next ones from the store snapshot at its revision', async () => {

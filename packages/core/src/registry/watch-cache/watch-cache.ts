@@ -132,6 +132,8 @@ export class WatchCache {
       const waiter: Waiter = { revision, resolve };
       waiter.timer = this.clock.setTimer(this.waitTimeoutMs, () => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
+        // An unanswered progress request must not block the next one.
+        this.progressRequested = false;
         this.log?.debug('watch cache did not reach the revision in time; reading the store', { kind: this.kind.kind, revision, at: this.revision });
         resolve(false);
       });
