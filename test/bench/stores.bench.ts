@@ -5,6 +5,9 @@
  * client (the floor an etcd-backed API server cannot beat). Each server is `up()` with the
  * plugins that act on any object (core, namespace, garbage-collector) and the watch cache.
  *
+ * It also lists 200 pods (JSON) with 1 and 10 clients, which the watch cache serves from memory
+ * whatever the store; STORES_BENCH_WATCH_CACHE=off reads the store for every list instead.
+ *
  * STORES_BENCH_CREATES=N1,N100 sets how many creates each client count does (default 400,2000).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,7 +33,8 @@ async function createNamespace(url: string, name: string): Promise<void> {
 async function throughServer(label: string, store: string, dir: string, client: LoadClient, figures: BenchFigure[]): Promise<string> {
   const config = join(dir, `${label}.yaml`);
   writeFileSync(config, 'plugins: [core, namespace, garbage-collector]\n');
-  const cluster = await up({ port: 0, store, config, kubeconfig: join(dir, `${label}.kubeconfig`), logLevel: 'warn', out: () => {} });
+  const watchCache = process.env.STORES_BENCH_WATCH_CACHE === 'off' ? false : undefined;
+  const cluster = await up({ port: 0, store, config, watchCache, kubeconfig: join(dir, `${label}.kubeconfig`), logLevel: 'warn', out: () => {} });
   try {
     await client.target(cluster.url);
     await createNamespace(cluster.url, 'bench');
@@ -41,6 +45,15 @@ async function throughServer(label: string, store: string, dir: string, client: 
       if (r.errors) throw new Error(`${label}: ${r.errors} creates failed`);
       const tag = `${label}: create pod, ${clients} client${clients > 1 ? 's' : ''}`;
       figures.push({ name: `${tag}: throughput`, value: round(r.ops / r.seconds, 0), unit: 'creates/s', notes: `${r.ops} creates in ${round(r.seconds, 2)} s, load ${load()}` });
+      figures.push({ name: `${tag}: p50`, value: round(r.p50, 2), unit: 'ms' });
+      figures.push({ name: `${tag}: p99`, value: round(r.p99, 2), unit: 'ms' });
+    }
+    await createNamespace(cluster.url, 'list');
+    await client.run<LoadResult>({ cmd: 'create', ns: 'list', prefix: 'pod', count: 200, clients: 10 });
+    for (const clients of [1, 10]) {
+      const r = await client.run<LoadResult>({ cmd: 'load', op: 'list', ns: 'list', clients, durationMs: 2000, pods: 200 });
+      const tag = `${label}: list 200 pods, ${clients} client${clients > 1 ? 's' : ''}${watchCache === false ? ' (no watch cache)' : ''}`;
+      figures.push({ name: `${tag}: throughput`, value: round(r.ops / r.seconds, 0), unit: 'lists/s', notes: `${r.ops} lists in ${round(r.seconds, 2)} s, load ${load()}` });
       figures.push({ name: `${tag}: p50`, value: round(r.p50, 2), unit: 'ms' });
       figures.push({ name: `${tag}: p99`, value: round(r.p99, 2), unit: 'ms' });
     }
