@@ -12,6 +12,7 @@ import {
   type Store,
   type StoreWatch,
   type StoreWatchOptions,
+  type Ticker,
   type WatchSink,
 } from '@keelson/core';
 import { circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
@@ -26,6 +27,11 @@ export interface EtcdStoreOptions {
   log?: Logger;
   /** How long a connection attempt may take, in ms (default 5 s). */
   dialTimeoutMs?: number;
+  /**
+   * Compact every this many ms to the revision seen one interval earlier, so about one interval of
+   * history stays (kube-apiserver's --etcd-compaction-interval, default 5 minutes; 0 = never).
+   */
+  compactIntervalMs?: number;
 }
 
 /**
@@ -47,6 +53,9 @@ export class EtcdStore implements Store {
   private closed = false;
   /** The highest compacted revision this process learnt. */
   private compactedSeen = 0;
+  private readonly compactor?: Ticker;
+  /** The revision seen at the previous compaction tick: the next tick compacts to it. */
+  private compactTarget = 0;
 
   constructor(readonly opts: EtcdStoreOptions) {
     this.client = new Etcd3({
@@ -56,7 +65,21 @@ export class EtcdStore implements Store {
       // the API server is back as soon as etcd is.
       faultHandling: { host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) }) },
     });
-    this.hub = new EtcdWatchHub({ client: this.client, clock: opts.clock ?? new RealClock(), log: opts.log, currentRevision: () => this.currentRevision() });
+    const clock = opts.clock ?? new RealClock();
+    this.hub = new EtcdWatchHub({ client: this.client, clock, log: opts.log, currentRevision: () => this.currentRevision() });
+    const interval = opts.compactIntervalMs ?? 5 * 60_000;
+    if (interval > 0) this.compactor = clock.tick(interval, () => void this.scheduledCompaction());
+  }
+
+  /** One compaction tick: compact to what was current one interval ago, remember what is current now. */
+  async scheduledCompaction(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (this.compactTarget > 0) await this.compact(this.compactTarget);
+      this.compactTarget = await this.currentRevision();
+    } catch (err) {
+      this.opts.log?.warn('scheduled etcd compaction failed', { error: String(err) });
+    }
   }
 
   async currentRevision(): Promise<number> {
@@ -157,6 +180,7 @@ export class EtcdStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.compactor?.stop();
     this.hub.close();
     this.client.close();
   }
