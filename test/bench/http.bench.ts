@@ -16,11 +16,12 @@
  * Server CPU in the notes is this process's CPU time over the wall time of the run (100% = one
  * core busy; the server is single-threaded apart from GC helpers).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command, LoadResult, WatchResult } from './http-client.js';
-import { createNamespace, load, LoadClient, rssMiB, startServer, withCpu } from './http-harness.js';
+import { type RunningCluster, up } from 'keelson';
+import type { LoadResult, WatchResult } from './http-client.js';
+import { LoadClient } from './load-client.js';
 import { type BenchFigure, defineBench, round } from './lib.js';
 
 const BIG = Number(process.env.HTTP_BENCH_PODS ?? 30_000);
@@ -36,6 +37,47 @@ const MiB = 2 ** 20;
 /** HTTP_BENCH_ONLY=big,crud,watch (default all) runs a subset, e.g. under `node --cpu-prof`. */
 const only = new Set((process.env.HTTP_BENCH_ONLY ?? 'big,crud,watch').split(','));
 const OPS = (process.env.HTTP_BENCH_OPS ?? 'create,get,list,update').split(',');
+
+/** Runs fn and reports the server process's CPU use over it (percent of one core). */
+async function withCpu<T>(fn: () => Promise<T>): Promise<{ result: T; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await fn();
+  const c = process.cpuUsage(c0);
+  return { result, cpu: Math.round(((c.user + c.system) / 1000 / (performance.now() - t0)) * 100) };
+}
+
+/**
+ * The API server with the controllers that act on any object (namespace, garbage collector), as
+ * measured since the first run. Not the scheduler: it would write to every Pending pod (and make
+ * the PUTs of this bench conflict), which is a scheduler workload, not an API server one.
+ */
+async function startServer(dir: string): Promise<RunningCluster> {
+  const config = join(dir, 'keelson.yaml');
+  writeFileSync(config, 'plugins: [core, namespace, garbage-collector]\n');
+  return up({ port: 0, store: 'memory', watchCache: process.env.HTTP_BENCH_WATCH_CACHE === 'off' ? false : undefined, config, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+}
+
+async function createNamespace(cluster: RunningCluster, name: string): Promise<void> {
+  const r = await fetch(`${cluster.url}/api/v1/namespaces`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+  });
+  if (r.status !== 201) throw new Error(`creating namespace ${name}: ${r.status} ${await r.text()}`);
+}
+
+function rssMiB(): { rss: number; heap: number } {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss / MiB, heap: m.heapUsed / MiB };
+}
+
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join('/');
+}
 
 /** 30k pods: create, LIST (one request, paginated, Table) and RSS. */
 async function bigList(dir: string, client: LoadClient, figures: BenchFigure[]): Promise<void> {

@@ -1,113 +1,92 @@
-/**
- * A watch history checker: what a client saw on a watch (possibly resumed across reconnects and
- * server restarts) against the store's own log of the same prefix. A correct watch delivers
- * every change after its starting revision exactly once, in revision order, with nothing extra.
- */
 import type { Store, StoreEvent } from '@keelson/core';
 
-/** One event as a watcher saw it: the object's resourceVersion and identity. */
-export interface ObservedEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  /** metadata.resourceVersion of the event's object (for DELETED, the deletion's revision). */
-  resourceVersion: string;
-  namespace?: string;
-  name: string;
-}
-
-/** One change of the store's log, reduced to what a watcher can check. */
-export interface LoggedEvent {
+/** One event as a watch delivered it: what changed, where, at which revision (resourceVersion). */
+export interface WatchedEvent {
+  type: string;
+  key: string;
   revision: number;
-  type: 'put' | 'delete';
-  /** The store key's last segment(s): "<namespace>/<name>" or "<name>". */
-  id: string;
 }
 
-export interface WatchHistoryReport {
-  ok: boolean;
-  problems: string[];
-  observed: number;
-  logged: number;
-}
-
-/** "<namespace>/<name>" of a store key under a kind prefix (or the name for cluster-scoped kinds). */
-export function idOfKey(key: string, prefix: string): string {
-  return key.slice(prefix.length);
-}
-
-/** Reads the store's log of a prefix from `afterRevision` up to the current revision. */
-export async function readStoreLog(store: Store, prefix: string, afterRevision: number): Promise<LoggedEvent[]> {
-  const target = await store.currentRevision();
-  const out: LoggedEvent[] = [];
-  if (target <= afterRevision) return out;
-  await new Promise<void>((resolve, reject) => {
-    let done = false;
-    let watch: { stop(): void } | undefined;
-    const finish = (err?: Error) => {
-      if (done) return;
-      done = true;
-      watch?.stop();
-      if (err) reject(err);
-      else resolve();
-    };
-    const check = (revision: number) => {
-      if (revision >= target) finish();
-    };
-    store
-      .watch(
-        { prefix, afterRevision, progressNotifyMs: 20 },
-        {
-          events(events: StoreEvent[]) {
-            for (const e of events) {
-              if (e.kv.modRevision > target) continue;
-              out.push({ revision: e.kv.modRevision, type: e.type, id: idOfKey(e.kv.key, prefix) });
-            }
-            check(events[events.length - 1]!.kv.modRevision);
-          },
-          progress: check,
-          error: finish,
-        },
-      )
-      .then((w) => {
-        watch = w;
-        if (done) w.stop();
-      }, finish);
-  });
-  return out;
+export interface HistoryWindow {
+  /** The watch started after this revision. */
+  after: number;
+  /** Compare up to this revision (inclusive); default: the last event watched. */
+  upTo?: number;
 }
 
 /**
- * Checks a watcher's events against the log: resourceVersions strictly increasing, every logged
- * change after the watch's start seen once in order with the right kind of event, nothing
- * seen that the log does not hold. `startRevision` is the revision the watch started after.
+ * Checks a watch's history against the store's log of the same prefix: revisions strictly
+ * increasing, and exactly the log's events in (after, upTo] — none missing (a gap), none extra
+ * or reordered. Returns the problems found (empty: the history is sound). A watch stitched from
+ * several connections (resumed from its last resourceVersion) is checked as one.
  */
-export function checkWatchHistory(observed: readonly ObservedEvent[], log: readonly LoggedEvent[], startRevision: number): WatchHistoryReport {
+export function checkWatchHistory(watched: readonly WatchedEvent[], log: readonly WatchedEvent[], window: HistoryWindow): string[] {
   const problems: string[] = [];
-  let last = startRevision;
-  for (const e of observed) {
-    const rv = Number(e.resourceVersion);
-    if (!Number.isSafeInteger(rv)) problems.push(`non-numeric resourceVersion ${JSON.stringify(e.resourceVersion)} (${e.name})`);
-    else if (rv <= last) problems.push(`resourceVersion ${rv} (${e.type} ${e.name}) does not increase (previous ${last})`);
-    else last = rv;
-  }
-  const expected = log.filter((l) => l.revision > startRevision);
-  const byRevision = new Map(expected.map((l) => [l.revision, l]));
-  const seen = new Set<number>();
-  for (const e of observed) {
-    const rv = Number(e.resourceVersion);
-    const logged = byRevision.get(rv);
-    const id = e.namespace ? `${e.namespace}/${e.name}` : e.name;
-    if (!logged) {
-      problems.push(`${e.type} ${id} at ${rv} is not in the store's log`);
-      continue;
+  for (let i = 1; i < watched.length; i++) {
+    if (watched[i]!.revision <= watched[i - 1]!.revision) {
+      problems.push(`revision went from ${watched[i - 1]!.revision} to ${watched[i]!.revision} at event ${i} (${watched[i]!.type} ${watched[i]!.key})`);
     }
-    if (seen.has(rv)) problems.push(`revision ${rv} delivered twice`);
-    seen.add(rv);
-    if (logged.id !== id) problems.push(`revision ${rv}: watch saw ${id}, the log holds ${logged.id}`);
-    if ((e.type === 'DELETED') !== (logged.type === 'delete')) problems.push(`revision ${rv} (${id}): watch saw ${e.type}, the log holds a ${logged.type}`);
   }
-  const missing = expected.filter((l) => !seen.has(l.revision));
-  if (missing.length) {
-    problems.push(`${missing.length} change(s) of the log never delivered, first: ${missing.slice(0, 5).map((m) => `${m.revision} ${m.type} ${m.id}`).join(', ')}`);
+  const upTo = window.upTo ?? (watched.length ? watched[watched.length - 1]!.revision : window.after);
+  const inWindow = (e: WatchedEvent) => e.revision > window.after && e.revision <= upTo;
+  const want = log.filter(inWindow);
+  const got = watched.filter(inWindow);
+  const seen = new Set(got.map(id));
+  const expected = new Set(want.map(id));
+  const missing = want.filter((e) => !seen.has(id(e)));
+  const extra = got.filter((e) => !expected.has(id(e)));
+  if (missing.length) problems.push(`${missing.length} event(s) missing, first ${describe(missing[0]!)}`);
+  if (extra.length) problems.push(`${extra.length} event(s) not in the log, first ${describe(extra[0]!)}`);
+  if (!missing.length && !extra.length && got.length !== want.length) problems.push(`${got.length} events watched, ${want.length} in the log (duplicates?)`);
+  return problems;
+}
+
+function id(e: WatchedEvent): string {
+  return `${e.revision}\u0000${e.key}\u0000${e.type}`;
+}
+
+function describe(e: WatchedEvent): string {
+  return `${e.type} ${e.key} at ${e.revision}`;
+}
+
+/** A store event as a WatchedEvent ("put" of a new key is ADDED, of an existing one MODIFIED). */
+export function storeEventToWatched(e: StoreEvent): WatchedEvent {
+  const type = e.type === 'delete' ? 'DELETED' : e.prevKv ? 'MODIFIED' : 'ADDED';
+  return { type, key: e.kv.key, revision: e.kv.modRevision };
+}
+
+/**
+ * The store's log of a prefix in (after, upTo], read through a watch from `after` (the store
+ * replays its history), for checkWatchHistory. Fails if it cannot be read within `timeoutMs`.
+ */
+export async function storeLog(store: Store, prefix: string, after: number, upTo: number, timeoutMs = 10_000): Promise<WatchedEvent[]> {
+  const events: WatchedEvent[] = [];
+  let reached = after >= upTo;
+  let failure: Error | undefined;
+  const watch = await store.watch(
+    { prefix, afterRevision: after },
+    {
+      events: (es) => {
+        for (const e of es) if (e.kv.modRevision <= upTo) events.push(storeEventToWatched(e));
+        if (es.length && es[es.length - 1]!.kv.modRevision >= upTo) reached = true;
+      },
+      progress: (rev) => {
+        if (rev >= upTo) reached = true;
+      },
+      error: (err) => (failure = err),
+    },
+  );
+  const deadline = Date.now() + timeoutMs;
+  try {
+    watch.requestProgress?.();
+    while (!reached && !failure) {
+      if (Date.now() > deadline) throw new Error(`store log of ${prefix}: revision ${upTo} not reached in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+      if (!reached) watch.requestProgress?.();
+    }
+    if (failure) throw failure;
+    return events;
+  } finally {
+    watch.stop();
   }
-  return { ok: problems.length === 0, problems, observed: observed.length, logged: expected.length };
 }

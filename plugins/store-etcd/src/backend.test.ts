@@ -13,7 +13,11 @@ describe('parseEtcdUrl', () => {
     expect(parseEtcdUrl(url)).toEqual(dialTimeoutMs ? { endpoints, dialTimeoutMs } : { endpoints });
   });
 
-  it.each(['sqlite:/tmp', 'etcd://', 'etcd://a b:1', 'etcd://host:99999', 'etcd://h:1?foo=1', 'etcd://h:1?dialTimeout=-1'])('refuses %s', (url) => {
+  it('reads compactInterval', () => {
+    expect(parseEtcdUrl('etcd://h:1?compactInterval=0&dialTimeout=10')).toEqual({ endpoints: ['http://h:1'], compactIntervalMs: 0, dialTimeoutMs: 10 });
+  });
+
+  it.each(['sqlite:/tmp', 'etcd://', 'etcd://a b:1', 'etcd://host:99999', 'etcd://h:1?foo=1', 'etcd://h:1?dialTimeout=-1', 'etcd://h:1?compactInterval=x'])('refuses %s', (url) => {
     expect(() => parseEtcdUrl(url)).toThrow(EtcdUrlError);
   });
 });

@@ -10,10 +10,12 @@ export interface EtcdUrl {
   endpoints: string[];
   /** Connection timeout in ms (?dialTimeout=). */
   dialTimeoutMs?: number;
+  /** Scheduled compaction interval in ms (?compactInterval=; 0 = never). */
+  compactIntervalMs?: number;
 }
 
 /**
- * Parses "etcd://HOST:PORT[,HOST:PORT...]" with an optional "?dialTimeout=<ms>". A missing port
+ * Parses "etcd://HOST:PORT[,HOST:PORT...]" with optional "?dialTimeout=<ms>&compactInterval=<ms>". A missing port
  * is etcd's 2379. Only plain-text (http) endpoints for now.
  */
 export function parseEtcdUrl(url: string): EtcdUrl {
@@ -33,10 +35,16 @@ export function parseEtcdUrl(url: string): EtcdUrl {
   });
   const out: EtcdUrl = { endpoints };
   for (const [key, value] of params) {
-    if (key !== 'dialTimeout') throw new EtcdUrlError(`${url}: unknown parameter "${key}" (known: dialTimeout)`);
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new EtcdUrlError(`${url}: dialTimeout must be a positive integer (ms)`);
-    out.dialTimeoutMs = n;
+    if (key === 'dialTimeout') {
+      if (!Number.isInteger(n) || n <= 0) throw new EtcdUrlError(`${url}: dialTimeout must be a positive integer (ms)`);
+      out.dialTimeoutMs = n;
+    } else if (key === 'compactInterval') {
+      if (!Number.isInteger(n) || n < 0) throw new EtcdUrlError(`${url}: compactInterval must be a non-negative integer (ms)`);
+      out.compactIntervalMs = n;
+    } else {
+      throw new EtcdUrlError(`${url}: unknown parameter "${key}" (known: dialTimeout, compactInterval)`);
+    }
   }
   return out;
 }
@@ -45,8 +53,8 @@ export function parseEtcdUrl(url: string): EtcdUrl {
 export const etcdStoreBackend: StoreBackend = {
   scheme: 'etcd',
   async open(url, ctx) {
-    const { endpoints, dialTimeoutMs } = parseEtcdUrl(url);
-    const store = new EtcdStore({ endpoints, dialTimeoutMs, clock: ctx.clock, log: ctx.log });
+    const { endpoints, ...options } = parseEtcdUrl(url);
+    const store = new EtcdStore({ endpoints, ...options, clock: ctx.clock, log: ctx.log });
     try {
       // Fail at start, with the URL in the message, rather than on the first request.
       await store.currentRevision();

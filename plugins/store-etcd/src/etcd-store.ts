@@ -12,9 +12,11 @@ import {
   type Store,
   type StoreWatch,
   type StoreWatchOptions,
+  type Ticker,
   type WatchSink,
 } from '@keelson/core';
-import { Etcd3, type ICompare, type IRangeResponse, type ITxnResponse } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
+import { Etcd3, type ICompare, type IRangeResponse, isRecoverableError, type ITxnResponse } from 'etcd3';
 import { isCompactedError, isFutureRevisionError, keyAfter, mapRevisionError, prefixEnd, toKv } from './kv.js';
 import { EtcdWatchHub } from './watch-hub.js';
 
@@ -25,6 +27,11 @@ export interface EtcdStoreOptions {
   log?: Logger;
   /** How long a connection attempt may take, in ms (default 5 s). */
   dialTimeoutMs?: number;
+  /**
+   * Compact every this many ms to the revision seen one interval earlier, so about one interval of
+   * history stays (kube-apiserver's --etcd-compaction-interval, default 5 minutes; 0 = never).
+   */
+  compactIntervalMs?: number;
 }
 
 /**
@@ -46,10 +53,33 @@ export class EtcdStore implements Store {
   private closed = false;
   /** The highest compacted revision this process learnt. */
   private compactedSeen = 0;
+  private readonly compactor?: Ticker;
+  /** The revision seen at the previous compaction tick: the next tick compacts to it. */
+  private compactTarget = 0;
 
   constructor(readonly opts: EtcdStoreOptions) {
-    this.client = new Etcd3({ hosts: opts.endpoints, dialTimeout: opts.dialTimeoutMs ?? 5000 });
-    this.hub = new EtcdWatchHub({ client: this.client, clock: opts.clock ?? new RealClock(), log: opts.log, currentRevision: () => this.currentRevision() });
+    this.client = new Etcd3({
+      hosts: opts.endpoints,
+      dialTimeout: opts.dialTimeoutMs ?? 5000,
+      // etcd3's per-endpoint circuit breaker, re-trying an endpoint after 1 s instead of 5 s, so
+      // the API server is back as soon as etcd is.
+      faultHandling: { host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) }) },
+    });
+    const clock = opts.clock ?? new RealClock();
+    this.hub = new EtcdWatchHub({ client: this.client, clock, log: opts.log, currentRevision: () => this.currentRevision() });
+    const interval = opts.compactIntervalMs ?? 5 * 60_000;
+    if (interval > 0) this.compactor = clock.tick(interval, () => void this.scheduledCompaction());
+  }
+
+  /** One compaction tick: compact to what was current one interval ago, remember what is current now. */
+  async scheduledCompaction(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (this.compactTarget > 0) await this.compact(this.compactTarget);
+      this.compactTarget = await this.currentRevision();
+    } catch (err) {
+      this.opts.log?.warn('scheduled etcd compaction failed', { error: String(err) });
+    }
   }
 
   async currentRevision(): Promise<number> {
@@ -150,6 +180,7 @@ export class EtcdStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.compactor?.stop();
     this.hub.close();
     this.client.close();
   }

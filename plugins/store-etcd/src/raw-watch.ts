@@ -63,8 +63,19 @@ export class RawWatch {
       return;
     }
     this.stream = stream;
+    let settled = false;
     let created!: () => void;
-    const ready = new Promise<void>((r) => (created = r));
+    let failed!: (err: unknown) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      created = () => {
+        settled = true;
+        resolve();
+      };
+      failed = (err) => {
+        settled = true;
+        reject(err instanceof Error ? err : new Error(String(err)));
+      };
+    });
     stream.on('data', (res: IWatchResponse) => {
       if (this.stream !== stream || this.stopped) return;
       if (res.created) {
@@ -93,12 +104,10 @@ export class RawWatch {
     const lost = (err: unknown) => {
       if (this.stream !== stream || this.stopped) return;
       this.close();
+      // Before etcd created the watcher the caller of connect() decides (start() fails; a retry retries).
+      if (!settled) return failed(err);
       this.opts.log?.debug('etcd watch stream lost; resuming', { after: this.delivered, error: String(err) });
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        this.connect().catch((e: unknown) => lost(e));
-      }, this.backoff);
-      this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+      this.retry();
     };
     stream.on('error', lost);
     stream.on('end', () => lost(new Error('watch stream ended')));
@@ -106,6 +115,19 @@ export class RawWatch {
       create_request: { key: this.opts.key, range_end: this.opts.rangeEnd, start_revision: this.delivered + 1, prev_kv: true, progress_notify: true },
     });
     return ready;
+  }
+
+  /** Reconnects after the backoff, from the revision after the last delivered one, until it works or the watch stops. */
+  private retry(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect().catch((err: unknown) => {
+        this.opts.log?.debug('etcd watch reconnect failed; retrying', { after: this.delivered, error: String(err) });
+        this.retry();
+      });
+    }, this.backoff);
+    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
   }
 
   private close(): void {

@@ -77,8 +77,9 @@ export async function listFromCache<T extends KubeObject>(cache: WatchCache, kin
 
 /**
  * WATCH from the cache: with initial events ("", "0", or sendInitialEvents) the cache's objects
- * as ADDED at its revision, otherwise the ring's events after the resourceVersion (410 when the
- * ring or the store no longer covers it); then live events. Selection transitions become ADDED /
+ * as ADDED at its revision, otherwise the ring's events after the resourceVersion: 410 when the
+ * ring dropped them (or the store compacted them); from the store when they are older than the
+ * cache itself. Then live events. Selection transitions become ADDED /
  * DELETED. Each watcher gets its own decoded objects.
  */
 export async function watchFromCache<T extends KubeObject>(
@@ -95,6 +96,11 @@ export async function watchFromCache<T extends KubeObject>(
   const withInitial = !rv || !!opts.sendInitialEvents;
   if ((await freshness(cache, store, rv)) === 'store') return watchObjects<T>(kind, store, clock, opts, handler);
   const compacted = withInitial ? 0 : await store.compactedRevision();
+  // History from before the cache started (e.g. a client resuming after this server restarted)
+  // was never in the ring: the store still has it unless compacted.
+  if (!withInitial && rv! < cache.listRevision && rv! >= Math.max(cache.evictedRevision, compacted)) {
+    return watchObjects<T>(kind, store, clock, opts, handler);
+  }
 
   // Synchronous from here to addWatcher: the snapshot (or replay) and the live events meet exactly.
   let start: number;

@@ -54,12 +54,12 @@ export class EventRing<E extends Revisioned> {
     return out;
   }
 
-  /** Forgets every event (a cache restart) and starts counting coverage from `rev`. */
-  reset(rev: number): void {
+  /** Forgets every event (a cache restart). */
+  reset(): void {
     this.buf.fill(undefined);
     this.start = 0;
     this.count = 0;
-    this.evictedUpTo = rev;
+    this.evictedUpTo = 0;
   }
 
   private at(i: number): E {

@@ -18,6 +18,8 @@ class ControlledStore implements Store {
   ranges = 0;
   paused = false;
   progressSupported = true;
+  /** Progress requests are swallowed (a store that never answers). */
+  dropProgress = false;
   private readonly held: (() => void)[] = [];
   private readonly sinks = new Set<WatchSink>();
 
@@ -50,7 +52,7 @@ class ControlledStore implements Store {
         this.sinks.delete(sink);
         w.stop();
       },
-      ...(this.progressSupported ? { requestProgress: () => w.requestProgress!() } : {}),
+      ...(this.progressSupported ? { requestProgress: () => void (this.dropProgress || w.requestProgress!()) } : {}),
     };
   }
 
@@ -154,6 +156,22 @@ describe('watch cache: LIST', () => {
     // resourceVersion=0 is still the cache's.
     expect(names(await noProgress.widgets.list({ resourceVersion: '0' }))).toEqual(['z']);
     expect(noProgress.store.ranges).toBe(before + 1);
+  });
+
+  it('asks again for progress after a request went unanswered', async () => {
+    const { widgets, client, store, clock } = setup({ waitTimeoutMs: 3000 });
+    await widgets.create(widget('a'));
+    await client.resource(GadgetKind).create({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g1' } });
+    store.dropProgress = true;
+    const first = widgets.list();
+    await clock.advance(3000);
+    expect(names(await first)).toEqual(['a']);
+    store.dropProgress = false;
+    await client.resource(GadgetKind).create({ apiVersion: 'v1', kind: 'Gadget', metadata: { name: 'g2' } });
+    const ranges = store.ranges;
+    const second = await widgets.list();
+    expect(second.metadata.resourceVersion).toBe(String(await store.currentRevision()));
+    expect(store.ranges).toBe(ranges);
   });
 
   it('paginates: the first page from the cache, the next ones from the store snapshot at its revision', async () => {
@@ -302,5 +320,32 @@ describe('watch cache: WATCH', () => {
     const ranges = store.ranges;
     expect(names(await widgets.list())).toEqual(['a']);
     expect(store.ranges).toBe(ranges + 1);
+  });
+});
+
+describe('watch cache: history from before the cache', () => {
+  it('serves a watch from before the cache started from the store, and 410 once the store compacted it', async () => {
+    const clock = new FakeClock();
+    const inner = new MemoryStore({ clock });
+    const kinds = new KindRegistry();
+    kinds.register(WidgetKind);
+    // A first server writes, then "restarts": a new registry (new caches) over the same store.
+    const first = new InProcessClient(new Registry({ store: inner, kinds, clock })).resource<Widget>(WidgetKind, 'default');
+    const a = await first.create(widget('a'));
+    const b = await first.create(widget('b'));
+    const store = new ControlledStore(inner);
+    const registry = new Registry({ store, kinds, clock });
+    const widgets = new InProcessClient(registry).resource<Widget>(WidgetKind, 'default');
+    await widgets.list();
+    const cache = registry.resourceStore(WidgetKind).cache!;
+    expect(cache.listRevision).toBe(Number(b.metadata.resourceVersion));
+    const r = recorder();
+    const h = await widgets.watch({ resourceVersion: a.metadata.resourceVersion }, r.handler);
+    await widgets.create(widget('c'));
+    await flushMicrotasks();
+    expect(r.summary().map((s) => s.split('@')[0])).toEqual(['ADDED b', 'ADDED c']);
+    h.stop();
+    await inner.compact(Number(b.metadata.resourceVersion));
+    await expect(widgets.watch({ resourceVersion: a.metadata.resourceVersion }, () => {})).rejects.toMatchObject({ code: 410 });
   });
 });

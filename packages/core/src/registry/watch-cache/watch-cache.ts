@@ -72,7 +72,7 @@ export class WatchCache {
   private generation: object = {};
   private readonly ring: EventRing<CacheEvent>;
   /** The revision of the initial list: history before it was never in the ring. */
-  private listRevision = 0;
+  listRevision = 0;
   private storeWatch?: StoreWatch;
   private starting?: Promise<void>;
   private readonly watchers = new Set<CacheWatcher>();
@@ -119,6 +119,11 @@ export class WatchCache {
     return Math.max(this.listRevision, this.ring.evicted);
   }
 
+  /** The newest revision the ring dropped (0 if none): a watch from before it gets 410. */
+  get evictedRevision(): number {
+    return this.ring.evicted;
+  }
+
   get size(): number {
     return this.items.size;
   }
@@ -135,6 +140,8 @@ export class WatchCache {
       const waiter: Waiter = { revision, resolve };
       waiter.timer = this.clock.setTimer(this.waitTimeoutMs, () => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
+        // An unanswered progress request must not block the next one.
+        this.progressRequested = false;
         this.log?.debug('watch cache did not reach the revision in time; reading the store', { kind: this.kind.kind, revision, at: this.revision });
         resolve(false);
       });
@@ -213,7 +220,7 @@ export class WatchCache {
     }
     this.listRevision = snapshot!;
     this.revision = snapshot!;
-    this.ring.reset(snapshot!);
+    this.ring.reset();
     // Events may arrive before watch() returns: they apply to the state just built.
     const watch = await this.store.watch(
       { prefix: this.prefix, afterRevision: snapshot! },
