@@ -230,31 +230,6 @@ describe('watch cache: WATCH', () => {
     h.stop();
   });
 
-  it('a cache starting over a store with history replays it: a watch resumed across a restart misses nothing', async () => {
-    const { widgets, store, clock, registry } = setup({ capacity: 10, historyRevisions: 50 });
-    const a = await widgets.create(widget('a'));
-    const seen = a.metadata.resourceVersion!;
-    const b = await widgets.create(widget('b'));
-    await widgets.delete('a');
-    registry.close();
-    // A new server (registry and cache) over the same store: its cache starts after these writes.
-    const kinds = new KindRegistry();
-    kinds.register(WidgetKind);
-    const restarted = new Registry({ store, kinds, clock, watchCache: { capacity: 10, historyRevisions: 50 } });
-    const again = new InProcessClient(restarted).resource<Widget>(WidgetKind, 'default');
-    const r = recorder();
-    const h = await again.watch({ resourceVersion: seen }, r.handler);
-    await flushMicrotasks();
-    expect(r.summary()).toEqual([`ADDED b@${b.metadata.resourceVersion}`, `DELETED a@${Number(b.metadata.resourceVersion) + 1}`]);
-    h.stop();
-    // Without history, the same resume is refused with 410 and the client relists.
-    const bare = new Registry({ store, kinds, clock, watchCache: { historyRevisions: 0 } });
-    const bareWidgets = new InProcessClient(bare).resource<Widget>(WidgetKind, 'default');
-    await expect(bareWidgets.watch({ resourceVersion: seen }, () => {})).rejects.toMatchObject({ code: 410 });
-    restarted.close();
-    bare.close();
-  });
-
   it('filters by labels and fields in the cache, with selection transitions', async () => {
     const { widgets } = setup();
     const r = recorder();
@@ -287,7 +262,7 @@ describe('watch cache: WATCH', () => {
   });
 
   it('ends its watchers and relists when the store watch is lost; a failing handler stops only its own watch', async () => {
-    const { widgets, store, cache } = setup({ historyRevisions: 0 });
+    const { widgets, store, cache } = setup();
     await widgets.create(widget('a'));
     const bad = await widgets.watch({}, () => {
       throw new Error('consumer bug');

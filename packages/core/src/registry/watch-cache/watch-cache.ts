@@ -2,7 +2,7 @@ import type { KindDefinition, KubeObject } from '@keelson/api';
 import type { Clock, Timer } from '../../clock/clock.js';
 import type { Logger } from '../../log.js';
 import { SortedKeys } from '../../store/sorted-keys.js';
-import { CompactedError, type KeyValue, type Store, type StoreEvent, type StoreWatch } from '../../store/store.js';
+import type { KeyValue, Store, StoreEvent, StoreWatch } from '../../store/store.js';
 import { decodeObject } from '../codec.js';
 import { kindPrefix } from '../keys.js';
 import { EventRing } from './event-ring.js';
@@ -12,12 +12,6 @@ export interface WatchCacheOptions {
   capacity?: number;
   /** How long a read waits for the cache to reach a revision before reading the store instead, in ms (default 3000). */
   waitTimeoutMs?: number;
-  /**
-   * How far back (in store revisions) a starting cache replays the store's history into its ring,
-   * so that watches of a restarted server resume where they were (default 10 × capacity; the
-   * ring's capacity still bounds what is kept). 0: start at the current revision.
-   */
-  historyRevisions?: number;
 }
 
 export const DEFAULT_WATCH_CACHE_CAPACITY = 1000;
@@ -76,7 +70,6 @@ export class WatchCache {
   private storeWatch?: StoreWatch;
   private starting?: Promise<void>;
   private readonly watchers = new Set<CacheWatcher>();
-  private readonly historyRevisions: number;
   private waiters: Waiter[] = [];
   private progressRequested = false;
   /** Closed for good (the registry stopped): reads go to the store. */
@@ -92,7 +85,6 @@ export class WatchCache {
     this.prefix = kindPrefix(kind);
     this.ring = new EventRing<CacheEvent>(opts.capacity ?? DEFAULT_WATCH_CACHE_CAPACITY);
     this.waitTimeoutMs = opts.waitTimeoutMs ?? DEFAULT_WATCH_CACHE_WAIT_MS;
-    this.historyRevisions = opts.historyRevisions ?? 10 * (opts.capacity ?? DEFAULT_WATCH_CACHE_CAPACITY);
   }
 
   /** Lists the store and starts watching it (once; again after a failure). */
@@ -200,16 +192,15 @@ export class WatchCache {
   private async init(): Promise<void> {
     const generation = {};
     this.generation = generation;
+    let startAfter: string | undefined;
+    let snapshot: number | undefined;
     const entries: KeyValue[] = [];
-    // The list is a snapshot in the recent past; the store watch then replays the history since it
-    // into the ring, so a watch that a restarted server's client resumes finds its events.
-    let snapshot = await this.historyStart();
-    try {
-      snapshot = await this.listAt(snapshot, entries);
-    } catch (err) {
-      if (!(err instanceof CompactedError) || snapshot === undefined) throw err;
-      entries.length = 0; // compacted meanwhile: start at the current revision
-      snapshot = await this.listAt(undefined, entries);
+    for (;;) {
+      const page = await this.store.range({ prefix: this.prefix, limit: 1000, startAfter, revision: snapshot });
+      snapshot = page.revision;
+      entries.push(...page.items);
+      if (!page.more) break;
+      startAfter = page.items[page.items.length - 1]!.key;
     }
     if (this.generation !== generation) throw new Error('watch cache was reset while starting');
     this.items.clear();
@@ -236,28 +227,6 @@ export class WatchCache {
     }
     this.storeWatch = watch;
     this.resolveWaiters();
-  }
-
-  /** The revision the initial list reads at: `historyRevisions` back, not before compaction (0: the beginning; undefined: current). */
-  private async historyStart(): Promise<number | undefined> {
-    if (this.historyRevisions <= 0) return undefined;
-    const current = await this.store.currentRevision();
-    const start = Math.max(current - this.historyRevisions, await this.store.compactedRevision(), 0);
-    return start < current ? start : undefined;
-  }
-
-  /** Lists the kind at a revision (undefined: current) into `entries`, page by page; returns the revision read. */
-  private async listAt(revision: number | undefined, entries: KeyValue[]): Promise<number> {
-    if (revision === 0) return 0; // before the first write: nothing to list, the watch replays it all
-    let startAfter: string | undefined;
-    let snapshot = revision;
-    for (;;) {
-      const page = await this.store.range({ prefix: this.prefix, limit: 1000, startAfter, revision: snapshot });
-      snapshot = page.revision;
-      entries.push(...page.items);
-      if (!page.more) return snapshot;
-      startAfter = page.items[page.items.length - 1]!.key;
-    }
   }
 
   private apply(events: StoreEvent[]): void {
