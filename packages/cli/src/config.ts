@@ -27,6 +27,7 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-node-unschedulable',
   'scheduler-taint-toleration',
   'scheduler-node-resources-fit',
+  'scheduler-node-affinity',
   'scheduler-default-binder',
 ];
 

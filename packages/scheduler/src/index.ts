@@ -6,6 +6,7 @@ export * from './framework/resource.js';
 export * from './framework/node-info.js';
 export * from './framework/types.js';
 export * from './framework/helpers.js';
+export * from './framework/node-affinity.js';
 export * from './framework/interfaces.js';
 export * from './framework/registry.js';
 export * from './framework/runtime.js';
