@@ -28,6 +28,7 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-taint-toleration',
   'scheduler-node-resources-fit',
   'scheduler-node-affinity',
+  'scheduler-inter-pod-affinity',
   'scheduler-default-binder',
 ];
 
