@@ -29,6 +29,7 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-node-resources-fit',
   'scheduler-node-affinity',
   'scheduler-inter-pod-affinity',
+  'scheduler-pod-topology-spread',
   'scheduler-default-binder',
 ];
 
