@@ -30,6 +30,9 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-node-affinity',
   'scheduler-inter-pod-affinity',
   'scheduler-pod-topology-spread',
+  'scheduler-node-ports',
+  'scheduler-node-resources-balanced-allocation',
+  'scheduler-image-locality',
   'scheduler-default-binder',
 ];
 
