@@ -44,6 +44,16 @@ export function balancedResourceScore(requested: readonly number[], allocatable:
   return Math.trunc((1 - std) * MaxNodeScore);
 }
 
+/** balancedResourceScore for exactly cpu and memory (the default), without allocating. */
+function cpuMemoryScore(nodeInfo: NodeInfo, podCPU: number, podMemory: number): number {
+  const ac = nodeInfo.allocatable.milliCPU;
+  const am = nodeInfo.allocatable.memory;
+  if (ac === 0 || am === 0) return balancedResourceScore([nodeInfo.requested.milliCPU + podCPU, nodeInfo.requested.memory + podMemory], [ac, am]);
+  const fc = Math.min((nodeInfo.requested.milliCPU + podCPU) / ac, 1);
+  const fm = Math.min((nodeInfo.requested.memory + podMemory) / am, 1);
+  return Math.trunc((1 - Math.abs((fc - fm) / 2)) * MaxNodeScore);
+}
+
 /**
  * kube's NodeResourcesBalancedAllocation: favours nodes whose cpu and memory (or the configured
  * resources) would be used in the same proportion once the pod is there (node requests + the
@@ -52,6 +62,8 @@ export function balancedResourceScore(requested: readonly number[], allocatable:
 export class BalancedAllocation implements PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = Name;
   private readonly resources: string[];
+  /** The default resources: scored without building per-node arrays. */
+  private readonly cpuMemory: boolean;
 
   constructor(args: BalancedAllocationArgs = {}) {
     const resources = args.resources ?? defaultBalancedAllocationArgs.resources;
@@ -60,6 +72,7 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin, EnqueueE
       if (r.weight !== undefined && r.weight !== 1) throw new Error(`resources[${i}].weight: Invalid value: ${r.weight}: must be 1`);
     });
     this.resources = resources.map((r) => r.name);
+    this.cpuMemory = this.resources.length === 2 && this.resources[0] === 'cpu' && this.resources[1] === 'memory';
   }
 
   preScore(state: CycleState, pod: Pod): Status | undefined {
@@ -71,6 +84,7 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin, EnqueueE
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number | Status {
     if (!nodeInfo.node()) return Status.error(new Error('node not found'));
     const podReq = state.read<number[]>(preScoreStateKey) ?? this.resources.map((name) => podRequests(pod).get(name));
+    if (this.cpuMemory) return cpuMemoryScore(nodeInfo, podReq[0]!, podReq[1]!);
     const requested: number[] = [];
     const allocatable: number[] = [];
     this.resources.forEach((name, i) => {

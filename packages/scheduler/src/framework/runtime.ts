@@ -181,10 +181,22 @@ export class Framework implements Handle {
     return { result, pluginsWithNodes };
   }
 
+  /** The Filter plugins of the last cycle state (the filters run once per node: no per-node skip lookups). */
+  private filterCache?: { state: CycleState; skips: number; plugins: FilterPlugin[] };
+
+  private activeFilters(state: CycleState): FilterPlugin[] {
+    const c = this.filterCache;
+    if (c && c.state === state && c.skips === state.skipFilterPlugins.size) return c.plugins;
+    const plugins = (this.built.points.filter as FilterPlugin[]).filter((pl) => !state.skipFilterPlugins.has(pl.name));
+    this.filterCache = { state, skips: state.skipFilterPlugins.size, plugins };
+    return plugins;
+  }
+
   /** Every Filter plugin in order; the first failure is the node's status. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
-    for (const pl of this.built.points.filter as FilterPlugin[]) {
-      if (state.skipFilterPlugins.has(pl.name)) continue;
+    const plugins = this.activeFilters(state);
+    for (let i = 0; i < plugins.length; i++) {
+      const pl = plugins[i]!;
       const s = asStatus(pl.filter(state, pod, nodeInfo));
       if (s) {
         s.plugin ||= pl.name;
