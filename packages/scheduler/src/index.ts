@@ -18,6 +18,7 @@ export * from './config/merge.js';
 export * from './config/load.js';
 export * from './cache/cache.js';
 export * from './cache/snapshot.js';
+export * from './cache/pod-groups.js';
 export * from './queue/heap.js';
 export * from './queue/nominator.js';
 export * from './queue/scheduling-queue.js';

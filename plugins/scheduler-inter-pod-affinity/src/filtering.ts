@@ -1,6 +1,6 @@
 import type { Labels, Node, Pod } from '@keelson/api';
-import type { NodeInfo, StateData } from '@keelson/scheduler';
-import { type AffinityTerm, type NamespaceLister, mergeTermNamespaces, podMatchesAllAffinityTerms, podTerms, TopologyCounts, termMatches } from './terms.js';
+import { type AntiAffinityTermGroup, type NodeInfo, type PodGroupIndex, type StateData, TopologyCounts } from '@keelson/scheduler';
+import { type AffinityTerm, compileTerm, type NamespaceLister, mergeTermNamespaces, podMatchesAllAffinityTerms, podTerms, termMatches } from './terms.js';
 
 /** kube's ErrReasonAffinityRulesNotMatch. */
 export const ErrReasonAffinityRulesNotMatch = "node(s) didn't match pod affinity rules";
@@ -8,6 +8,42 @@ export const ErrReasonAffinityRulesNotMatch = "node(s) didn't match pod affinity
 export const ErrReasonAntiAffinityRulesNotMatch = "node(s) didn't match pod anti-affinity rules";
 /** kube's ErrReasonExistingAntiAffinityRulesNotMatch. */
 export const ErrReasonExistingAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+/**
+ * Counts per topology pair as kube's topologyToMatchedTermCount: the sum of shared, read-only
+ * counts of the snapshot's pod groups (views, each times a multiplicity) and of this cycle's own
+ * changes (preemption's AddPod/RemovePod, or everything when the lister has no pod groups).
+ */
+export class PairCounts {
+  constructor(
+    readonly views: { counts: TopologyCounts; mult: number }[] = [],
+    readonly own = new TopologyCounts(),
+  ) {}
+
+  get(key: string, value: string): number {
+    let n = this.own.get(key, value);
+    for (const v of this.views) n += v.mult * v.counts.get(key, value);
+    return n;
+  }
+
+  /** No pair has a count (kube: len(map) == 0). */
+  empty(): boolean {
+    let total = this.own.total;
+    for (const v of this.views) total += v.mult * v.counts.total;
+    return total === 0;
+  }
+
+  /** Every topology key with a count somewhere. */
+  keys(): Set<string> {
+    const keys = new Set(this.own.byKey.keys());
+    for (const v of this.views) for (const k of v.counts.byKey.keys()) keys.add(k);
+    return keys;
+  }
+
+  clone(): PairCounts {
+    return new PairCounts(this.views, this.own.clone());
+  }
+}
 
 /**
  * What PreFilter computes once per cycle (kube's preFilterState): per topology pair, how many
@@ -20,9 +56,9 @@ export class PreFilterState implements StateData {
     readonly requiredAffinity: AffinityTerm[],
     readonly requiredAntiAffinity: AffinityTerm[],
     readonly namespaceLabels: Labels | undefined,
-    public existingAntiAffinityCounts = new TopologyCounts(),
-    public affinityCounts = new TopologyCounts(),
-    public antiAffinityCounts = new TopologyCounts(),
+    public existingAntiAffinityCounts = new PairCounts(),
+    public affinityCounts = new PairCounts(),
+    public antiAffinityCounts = new PairCounts(),
   ) {}
 
   clone(): PreFilterState {
@@ -31,9 +67,9 @@ export class PreFilterState implements StateData {
 
   /** kube's updateWithPod: an existing pod added (1) or removed (-1) on a node. */
   updateWithPod(existing: Pod, node: Node, multiplier: 1 | -1): void {
-    updateWithAntiAffinityTerms(this.existingAntiAffinityCounts, this.pod, this.namespaceLabels, node, podTerms(existing).requiredAntiAffinity, multiplier);
-    updateWithAffinityTerms(this.affinityCounts, existing, node, this.requiredAffinity, multiplier);
-    updateWithAntiAffinityTerms(this.antiAffinityCounts, existing, undefined, node, this.requiredAntiAffinity, multiplier);
+    updateWithAntiAffinityTerms(this.existingAntiAffinityCounts.own, this.pod, this.namespaceLabels, node, podTerms(existing).requiredAntiAffinity, multiplier);
+    updateWithAffinityTerms(this.affinityCounts.own, existing, node, this.requiredAffinity, multiplier);
+    updateWithAntiAffinityTerms(this.antiAffinityCounts.own, existing, undefined, node, this.requiredAntiAffinity, multiplier);
   }
 }
 
@@ -57,27 +93,57 @@ function updateWithAntiAffinityTerms(m: TopologyCounts, pod: Pod, nsLabels: Labe
   }
 }
 
-/** kube's PreFilter computation (without the Skip decision). */
-export function computePreFilterState(pod: Pod, allNodes: readonly NodeInfo[], nodesWithRequiredAntiAffinityPods: readonly NodeInfo[], nsLister: NamespaceLister | undefined): PreFilterState {
+const compiledAntiGroups = new WeakMap<AntiAffinityTermGroup, AffinityTerm>();
+
+/** Views per topology key with multiplicity: a group matching n terms of one key counts n times (kube's single pair map). */
+function addView(views: { counts: TopologyCounts; mult: number }[], counts: TopologyCounts): void {
+  const v = views.find((x) => x.counts === counts);
+  if (v) v.mult++;
+  else views.push({ counts, mult: 1 });
+}
+
+/** kube's PreFilter computation (without the Skip decision), from the snapshot's pod groups when it has them. */
+export function computePreFilterState(
+  pod: Pod,
+  allNodes: readonly NodeInfo[],
+  nodesWithRequiredAntiAffinityPods: readonly NodeInfo[],
+  nsLister: NamespaceLister | undefined,
+  groups?: PodGroupIndex,
+): PreFilterState {
   const terms = podTerms(pod);
   const requiredAffinity = terms.requiredAffinity.map((t) => mergeTermNamespaces(t, nsLister));
   const requiredAntiAffinity = terms.requiredAntiAffinity.map((t) => mergeTermNamespaces(t, nsLister));
   const nsLabels = nsLister?.labels(pod.metadata.namespace ?? 'default');
   const s = new PreFilterState(pod, requiredAffinity, requiredAntiAffinity, nsLabels);
-  // Existing pods' required anti-affinity terms that match the incoming pod.
+  if (groups) {
+    for (const a of groups.antiTerms.values()) {
+      let t = compiledAntiGroups.get(a);
+      if (!t) compiledAntiGroups.set(a, (t = compileTerm(a.sample, a.term)));
+      if (termMatches(t, pod, nsLabels)) addView(s.existingAntiAffinityCounts.views, a.counts);
+    }
+    if (requiredAffinity.length || requiredAntiAffinity.length) {
+      for (const g of groups.groups.values()) {
+        if (requiredAffinity.length && podMatchesAllAffinityTerms(requiredAffinity, g.sample)) {
+          for (const t of requiredAffinity) addView(s.affinityCounts.views, groups.topologyCounts(g, t.topologyKey));
+        }
+        for (const t of requiredAntiAffinity) if (termMatches(t, g.sample, undefined)) addView(s.antiAffinityCounts.views, groups.topologyCounts(g, t.topologyKey));
+      }
+    }
+    return s;
+  }
+  // Without pod groups: every existing pod, as kube does.
   for (const ni of nodesWithRequiredAntiAffinityPods) {
     const node = ni.node();
     if (!node) continue;
-    for (const pi of ni.podsWithRequiredAntiAffinity) updateWithAntiAffinityTerms(s.existingAntiAffinityCounts, pod, nsLabels, node, podTerms(pi.pod).requiredAntiAffinity, 1);
+    for (const pi of ni.podsWithRequiredAntiAffinity) updateWithAntiAffinityTerms(s.existingAntiAffinityCounts.own, pod, nsLabels, node, podTerms(pi.pod).requiredAntiAffinity, 1);
   }
-  // Existing pods matching the incoming pod's required terms.
   if (requiredAffinity.length || requiredAntiAffinity.length) {
     for (const ni of allNodes) {
       const node = ni.node();
-      if (!node?.metadata.labels) continue;
+      if (!node?.metadata.labels || ni.pods.length === 0) continue;
       for (const pi of ni.pods) {
-        updateWithAffinityTerms(s.affinityCounts, pi.pod, node, requiredAffinity, 1);
-        updateWithAntiAffinityTerms(s.antiAffinityCounts, pi.pod, undefined, node, requiredAntiAffinity, 1);
+        updateWithAffinityTerms(s.affinityCounts.own, pi.pod, node, requiredAffinity, 1);
+        updateWithAntiAffinityTerms(s.antiAffinityCounts.own, pi.pod, undefined, node, requiredAntiAffinity, 1);
       }
     }
   }
@@ -86,23 +152,25 @@ export function computePreFilterState(pod: Pod, allNodes: readonly NodeInfo[], n
 
 /** kube's satisfyExistingPodsAntiAffinity. */
 export function satisfyExistingPodsAntiAffinity(s: PreFilterState, node: Node): boolean {
-  if (s.existingAntiAffinityCounts.size === 0) return true;
+  const c = s.existingAntiAffinityCounts;
+  if (c.empty()) return true;
   const labels = node.metadata.labels;
   if (!labels) return true;
-  for (const [key, values] of s.existingAntiAffinityCounts.byKey) {
+  for (const key of c.keys()) {
     const v = labels[key];
-    if (v !== undefined && (values.get(v) ?? 0) > 0) return false;
+    if (v !== undefined && c.get(key, v) > 0) return false;
   }
   return true;
 }
 
 /** kube's satisfyPodAntiAffinity. */
 export function satisfyPodAntiAffinity(s: PreFilterState, node: Node): boolean {
-  if (s.antiAffinityCounts.size === 0) return true;
+  const c = s.antiAffinityCounts;
+  if (c.empty()) return true;
   const labels = node.metadata.labels ?? {};
   for (const t of s.requiredAntiAffinity) {
     const v = labels[t.topologyKey];
-    if (v !== undefined && s.antiAffinityCounts.get(t.topologyKey, v) > 0) return false;
+    if (v !== undefined && c.get(t.topologyKey, v) > 0) return false;
   }
   return true;
 }
@@ -121,6 +189,5 @@ export function satisfyPodAffinity(s: PreFilterState, node: Node): boolean {
     if (s.affinityCounts.get(t.topologyKey, v) <= 0) podsExist = false;
   }
   if (podsExist) return true;
-  return s.affinityCounts.size === 0 && podMatchesAllAffinityTerms(s.requiredAffinity, s.pod);
+  return s.affinityCounts.empty() && podMatchesAllAffinityTerms(s.requiredAffinity, s.pod);
 }
-

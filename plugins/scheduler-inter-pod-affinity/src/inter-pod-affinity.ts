@@ -71,8 +71,8 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   preFilter(state: CycleState, pod: Pod): Status | undefined {
     const lister = this.handle.snapshotSharedLister().nodeInfos();
-    const s = computePreFilterState(pod, lister.list(), lister.havePodsWithRequiredAntiAffinityList(), this.nsLister);
-    if (s.existingAntiAffinityCounts.size === 0 && s.requiredAffinity.length === 0 && s.requiredAntiAffinity.length === 0) return Status.skip();
+    const s = computePreFilterState(pod, lister.list(), lister.havePodsWithRequiredAntiAffinityList(), this.nsLister, lister.podGroups?.());
+    if (s.existingAntiAffinityCounts.empty() && s.requiredAffinity.length === 0 && s.requiredAntiAffinity.length === 0) return Status.skip();
     state.write(preFilterStateKey, s);
     return undefined;
   }

@@ -22,6 +22,11 @@ function processTerms(m: TopologyScore, terms: readonly WeightedAffinityTerm[], 
   for (const t of terms) processTerm(m, t, t.weight, pod, nsLabels, node, multiplier);
 }
 
+function hasLabels(labels: Labels | undefined): boolean {
+  for (const _ in labels) return true;
+  return false;
+}
+
 export interface ScoringArgs {
   hardPodAffinityWeight: number;
   ignorePreferredTermsOfExistingPods: boolean;
@@ -44,12 +49,14 @@ export function computePreScoreState(pod: Pod, lister: { list(): readonly NodeIn
   const topologyScore: TopologyScore = new Map();
   for (const ni of nodes) {
     const node = ni.node();
-    if (!node?.metadata.labels || Object.keys(node.metadata.labels).length === 0) continue;
+    if (!node || !hasLabels(node.metadata.labels)) continue;
     for (const existing of hasConstraints ? ni.pods : ni.podsWithAffinity) {
       const ex = existing.pod;
       processTerms(topologyScore, preferredAffinity, ex, undefined, node, 1);
       processTerms(topologyScore, preferredAntiAffinity, ex, undefined, node, -1);
-      if (!existing.hasAffinity) continue;
+      // Only existing pods' required affinity and preferred terms score (required anti-affinity does not).
+      const ea = ex.spec?.affinity;
+      if (!ea?.podAffinity && !ea?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length) continue;
       const et = podTerms(ex);
       if (args.hardPodAffinityWeight > 0) for (const t of et.requiredAffinity) processTerm(topologyScore, t, args.hardPodAffinityWeight, pod, nsLabels, node, 1);
       processTerms(topologyScore, et.preferredAffinity, pod, nsLabels, node, 1);

@@ -22,15 +22,25 @@ export interface PodTerms {
   preferredAntiAffinity: WeightedAffinityTerm[];
 }
 
+/**
+ * A label selector compiled for matching many pods: validated as metav1.LabelSelectorAsSelector
+ * (invalid or absent: matches nothing), matchLabels-only selectors compared key by key.
+ */
 function compileSelector(sel: PodAffinityTerm['labelSelector'] | undefined): Selector {
+  let compiled: Selector;
   try {
-    return labelSelectorAsSelector(sel);
+    compiled = labelSelectorAsSelector(sel);
   } catch {
     return nothing();
   }
+  if (!sel || sel.matchExpressions?.length) return compiled;
+  const pairs = Object.entries(sel.matchLabels ?? {});
+  if (pairs.length !== 1) return compiled;
+  const [k, v] = pairs[0]!;
+  return { ...compiled, matches: (labels) => labels !== undefined && labels[k] === v, empty: () => false, requirements: () => compiled.requirements(), toString: () => compiled.toString() };
 }
 
-function compileTerm(pod: Pod, t: PodAffinityTerm): AffinityTerm {
+export function compileTerm(pod: Pod, t: PodAffinityTerm): AffinityTerm {
   const namespaces = new Set(t.namespaces ?? []);
   // No namespaces and no namespaceSelector: the pod's own namespace.
   if (namespaces.size === 0 && !t.namespaceSelector) namespaces.add(pod.metadata.namespace ?? 'default');
@@ -91,36 +101,4 @@ export function mergeTermNamespaces<T extends AffinityTerm>(t: T, nsLister: Name
   return { ...t, namespaces, nsSelector: undefined };
 }
 
-/** Counts per topology pair: key → value → count (entries at zero are removed, as kube's). */
-export class TopologyCounts {
-  readonly byKey = new Map<string, Map<string, number>>();
-  size = 0;
-
-  add(key: string, value: string, delta: number): void {
-    let m = this.byKey.get(key);
-    if (!m) this.byKey.set(key, (m = new Map()));
-    const v = (m.get(value) ?? 0) + delta;
-    const had = m.has(value);
-    if (v === 0) {
-      if (had) {
-        m.delete(value);
-        this.size--;
-        if (m.size === 0) this.byKey.delete(key);
-      }
-      return;
-    }
-    if (!had) this.size++;
-    m.set(value, v);
-  }
-
-  get(key: string, value: string): number {
-    return this.byKey.get(key)?.get(value) ?? 0;
-  }
-
-  clone(): TopologyCounts {
-    const c = new TopologyCounts();
-    for (const [k, m] of this.byKey) c.byKey.set(k, new Map(m));
-    c.size = this.size;
-    return c;
-  }
-}
+export { TopologyCounts } from '@keelson/scheduler';

@@ -1,6 +1,6 @@
 import type { Labels, Node, Pod, Selector, TopologySpreadConstraint } from '@keelson/api';
 import { labelSelectorAsSelector, selectorFromSet } from '@keelson/api';
-import type { PodInfo, RequiredNodeAffinity } from '@keelson/scheduler';
+import type { NodeInfo, PodGroupIndex, PodInfo, RequiredNodeAffinity } from '@keelson/scheduler';
 import { findMatchingUntoleratedTaint } from '@keelson/scheduler';
 
 export const LabelHostname = 'kubernetes.io/hostname';
@@ -77,6 +77,27 @@ export function countPodsMatchSelector(pods: readonly PodInfo[], selector: Selec
     if (selector.matches(p.metadata.labels)) n++;
   }
   return n;
+}
+
+/**
+ * Per node, how many pods match a selector in a namespace: from the snapshot's pod groups when it
+ * has them (the selector is matched once per group of alike pods), else pod by pod.
+ */
+export function podCounter(selector: Selector, ns: string | undefined, groups: PodGroupIndex | undefined): (ni: NodeInfo) => number {
+  if (!groups) return (ni) => countPodsMatchSelector(ni.pods, selector, ns);
+  const matching: Map<string, number>[] = [];
+  for (const g of groups.groups.values()) if (!g.terminating && g.namespace === ns && selector.matches(g.labels)) matching.push(g.perNode);
+  if (matching.length === 0) return () => 0;
+  if (matching.length === 1) {
+    const m = matching[0]!;
+    return (ni) => m.get(ni.nodeName()) ?? 0;
+  }
+  return (ni) => {
+    let n = 0;
+    const name = ni.nodeName();
+    for (const m of matching) n += m.get(name) ?? 0;
+    return n;
+  };
 }
 
 /** The two topology values with the fewest matching pods (kube's criticalPaths). */

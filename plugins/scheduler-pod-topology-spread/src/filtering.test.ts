@@ -1,5 +1,5 @@
 import type { Affinity, Pod, Taint, TopologySpreadConstraint } from '@keelson/api';
-import { CycleState, makeNode, makePod, NodeInfo, Snapshot } from '@keelson/scheduler';
+import { CycleState, makeNode, makePod, NodeInfo, type SharedLister, Snapshot } from '@keelson/scheduler';
 import { describe, expect, it } from 'vitest';
 import { ErrReasonConstraintsNotMatch as NotMatch, ErrReasonNodeLabelNotMatch as NoLabel } from './filtering.js';
 import { PodTopologySpread } from './pod-topology-spread.js';
@@ -33,18 +33,28 @@ function filterAll(incoming: Pod, nodes: [string, Record<string, string>, Taint[
     return ni;
   });
   const snapshot = Snapshot.of(infos);
-  const pl = new PodTopologySpread({ snapshotSharedLister: () => snapshot });
-  const state = new CycleState();
-  const pre = pl.preFilter(state, incoming);
-  const out: Record<string, string> = {};
-  for (const ni of infos) {
-    const s = pre?.isSkip() ? undefined : pl.filter(state, incoming, ni);
-    out[ni.nodeName()] = s ? `${s.code}:${s.reasons.join(',')}` : '';
-  }
+  const run = (lister: SharedLister) => {
+    const pl = new PodTopologySpread({ snapshotSharedLister: () => lister });
+    const state = new CycleState();
+    const pre = pl.preFilter(state, incoming);
+    const out: Record<string, string> = {};
+    for (const ni of infos) {
+      const s = pre?.isSkip() ? undefined : pl.filter(state, incoming, ni);
+      out[ni.nodeName()] = s ? `${s.code}:${s.reasons.join(',')}` : '';
+    }
+    return out;
+  };
+  const out = run(snapshot);
+  // Counting pod by pod (a lister without pod groups) gives the same answers.
+  expect(run(withoutGroups(snapshot))).toEqual(out);
   return out;
 }
 const ok = '';
 const unsched = `2:${NotMatch}`;
+/** The snapshot seen through a lister without pod groups. */
+const withoutGroups = (s: Snapshot): SharedLister => ({
+  nodeInfos: () => ({ list: () => s.list(), get: (n) => s.get(n), havePodsWithAffinityList: () => s.havePodsWithAffinityList(), havePodsWithRequiredAntiAffinityList: () => s.havePodsWithRequiredAntiAffinityList() }),
+});
 const unresolvable = `3:${NoLabel}`;
 
 // kube's TestSingleConstraint / TestMultipleConstraints (shapes and expectations).

@@ -1,6 +1,6 @@
 import type { Node, Pod } from '@keelson/api';
-import { type NodeInfo, RequiredNodeAffinity, type StateData } from '@keelson/scheduler';
-import { type Constraint, CriticalPaths, countPodsMatchSelector, matchNodeInclusionPolicies, nodeLabelsMatchSpreadConstraints } from './common.js';
+import { type NodeInfo, type PodGroupIndex, RequiredNodeAffinity, type StateData } from '@keelson/scheduler';
+import { type Constraint, CriticalPaths, matchNodeInclusionPolicies, nodeLabelsMatchSpreadConstraints, podCounter } from './common.js';
 
 /** kube's ErrReasonConstraintsNotMatch. */
 export const ErrReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
@@ -47,11 +47,11 @@ export class PreFilterState implements StateData {
 }
 
 /** kube's calPreFilterState over every node of the snapshot. */
-export function calPreFilterState(pod: Pod, constraints: Constraint[], allNodes: readonly NodeInfo[]): PreFilterState {
+export function calPreFilterState(pod: Pod, constraints: Constraint[], allNodes: readonly NodeInfo[], groups?: PodGroupIndex): PreFilterState {
   const s = new PreFilterState(constraints);
   if (constraints.length === 0) return s;
   const required = new RequiredNodeAffinity(pod);
-  const ns = pod.metadata.namespace;
+  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace, groups));
   for (const ni of allNodes) {
     const node = ni.node();
     if (!node || !nodeLabelsMatchSpreadConstraints(node.metadata.labels, constraints)) continue;
@@ -60,7 +60,7 @@ export function calPreFilterState(pod: Pod, constraints: Constraint[], allNodes:
       if (!matchNodeInclusionPolicies(c, pod, node, required)) continue;
       const v = node.metadata.labels![c.topologyKey]!;
       const m = s.tpValueToMatchNum[i]!;
-      m.set(v, (m.get(v) ?? 0) + countPodsMatchSelector(ni.pods, c.selector, ns));
+      m.set(v, (m.get(v) ?? 0) + counters[i]!(ni));
     }
   }
   for (let i = 0; i < constraints.length; i++) for (const [v, n] of s.tpValueToMatchNum[i]!) s.criticalPaths[i]!.update(v, n);

@@ -78,7 +78,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   preFilter(state: CycleState, pod: Pod): Status | undefined {
     const constraints = this.constraints(pod, 'DoNotSchedule');
     if (constraints.length === 0) return Status.skip();
-    state.write(preFilterStateKey, calPreFilterState(pod, constraints, this.handle.snapshotSharedLister().nodeInfos().list()));
+    const lister = this.handle.snapshotSharedLister().nodeInfos();
+    state.write(preFilterStateKey, calPreFilterState(pod, constraints, lister.list(), lister.podGroups?.()));
     return undefined;
   }
 
@@ -106,13 +107,14 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   }
 
   preScore(state: CycleState, pod: Pod, filteredNodes: readonly NodeInfo[]): Status | undefined {
-    const allNodes = this.handle.snapshotSharedLister().nodeInfos().list();
+    const lister = this.handle.snapshotSharedLister().nodeInfos();
+    const allNodes = lister.list();
     if (filteredNodes.length === 0 || allNodes.length === 0) return Status.skip();
     const constraints = this.constraints(pod, 'ScheduleAnyway');
     if (constraints.length === 0) return Status.skip();
     // Only non-system-default spreading requires every topology label (nodes without a zone still get hostname spreading).
     const requireAll = !!pod.spec?.topologySpreadConstraints?.length || !this.systemDefaulted;
-    state.write(preScoreStateKey, calPreScoreState(pod, constraints, filteredNodes, allNodes, requireAll));
+    state.write(preScoreStateKey, calPreScoreState(pod, constraints, filteredNodes, allNodes, requireAll, lister.podGroups?.()));
     return undefined;
   }
 

@@ -1,6 +1,6 @@
 import type { Pod } from '@keelson/api';
-import { type NodeInfo, type NodeScore, RequiredNodeAffinity } from '@keelson/scheduler';
-import { type Constraint, countPodsMatchSelector, LabelHostname, matchNodeInclusionPolicies, nodeLabelsMatchSpreadConstraints } from './common.js';
+import { type NodeInfo, type NodeScore, type PodGroupIndex, RequiredNodeAffinity } from '@keelson/scheduler';
+import { type Constraint, countPodsMatchSelector, LabelHostname, matchNodeInclusionPolicies, nodeLabelsMatchSpreadConstraints, podCounter } from './common.js';
 
 /** kube's preScoreState. */
 export interface PreScoreState {
@@ -18,7 +18,7 @@ export const topologyNormalizingWeight = (size: number) => Math.log(size + 2);
 export const scoreForCount = (cnt: number, maxSkew: number, tpWeight: number) => cnt * tpWeight + (maxSkew - 1);
 
 /** kube's initPreScoreState and PreScore counting. */
-export function calPreScoreState(pod: Pod, constraints: Constraint[], filteredNodes: readonly NodeInfo[], allNodes: readonly NodeInfo[], requireAllTopologies: boolean): PreScoreState {
+export function calPreScoreState(pod: Pod, constraints: Constraint[], filteredNodes: readonly NodeInfo[], allNodes: readonly NodeInfo[], requireAllTopologies: boolean, groups?: PodGroupIndex): PreScoreState {
   const s: PreScoreState = { constraints, ignoredNodes: new Set(), topologyValueToPodCounts: constraints.map(() => new Map()), topologyNormalizingWeight: [] };
   const topoSize = constraints.map(() => 0);
   for (const ni of filteredNodes) {
@@ -40,6 +40,7 @@ export function calPreScoreState(pod: Pod, constraints: Constraint[], filteredNo
   s.topologyNormalizingWeight = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LabelHostname ? filteredNodes.length - s.ignoredNodes.size : topoSize[i]!));
   if (!constraints.some((c) => c.topologyKey !== LabelHostname)) return s;
   const required = new RequiredNodeAffinity(pod);
+  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace, groups));
   for (const ni of allNodes) {
     const node = ni.node();
     if (!node) continue;
@@ -50,7 +51,7 @@ export function calPreScoreState(pod: Pod, constraints: Constraint[], filteredNo
       const m = s.topologyValueToPodCounts[i]!;
       const cur = m.get(v);
       if (cur === undefined) return;
-      m.set(v, cur + countPodsMatchSelector(ni.pods, c.selector, pod.metadata.namespace));
+      m.set(v, cur + counters[i]!(ni));
     });
   }
   return s;
