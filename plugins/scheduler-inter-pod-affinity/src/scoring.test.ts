@@ -1,5 +1,5 @@
 import type { Affinity, LabelSelectorRequirement, Pod } from '@keelson/api';
-import { CycleState, makeNode, makePod, NodeInfo, type NodeScore, Snapshot } from '@keelson/scheduler';
+import { CycleState, makeNode, makePod, NodeInfo, type NodeScore, type SharedLister, Snapshot } from '@keelson/scheduler';
 import { describe, expect, it } from 'vitest';
 import { InterPodAffinity, type InterPodAffinityArgs } from './inter-pod-affinity.js';
 
@@ -38,12 +38,19 @@ function scores(incoming: Pod, existing: Pod[], nodes: [string, Record<string, s
     return ni;
   });
   const snapshot = Snapshot.of(infos);
-  const pl = new InterPodAffinity({ snapshotSharedLister: () => snapshot }, args);
-  const state = new CycleState();
-  if (pl.preScore(state, incoming, infos)?.isSkip()) return 'skip';
-  const list: NodeScore[] = infos.map((ni) => ({ name: ni.nodeName(), score: pl.score(state, incoming, ni) as number }));
-  pl.scoreExtensions().normalizeScore(state, incoming, list);
-  return Object.fromEntries(list.map((s) => [s.name, s.score]));
+  const run = (lister: SharedLister): Record<string, number> | 'skip' => {
+    const pl = new InterPodAffinity({ snapshotSharedLister: () => lister }, args);
+    const state = new CycleState();
+    if (pl.preScore(state, incoming, infos)?.isSkip()) return 'skip';
+    const list: NodeScore[] = infos.map((ni) => ({ name: ni.nodeName(), score: pl.score(state, incoming, ni) as number }));
+    pl.scoreExtensions().normalizeScore(state, incoming, list);
+    return Object.fromEntries(list.map((s) => [s.name, s.score]));
+  };
+  const out = run(snapshot);
+  // A lister without pod groups (every node with affinity pods visited) scores the same.
+  const plain: SharedLister = { nodeInfos: () => ({ list: () => snapshot.list(), get: (n) => snapshot.get(n), havePodsWithAffinityList: () => snapshot.havePodsWithAffinityList(), havePodsWithRequiredAntiAffinityList: () => snapshot.havePodsWithRequiredAntiAffinityList() }) };
+  expect(run(plain)).toEqual(out);
+  return out;
 }
 
 // kube's TestPreferredAffinity and TestPreferredAffinityWithHardPodAffinitySymmetricWeight.

@@ -1,5 +1,5 @@
 import type { Labels, Node, Pod } from '@keelson/api';
-import type { NodeInfo } from '@keelson/scheduler';
+import type { NodeInfoLister } from '@keelson/scheduler';
 import { type AffinityTerm, type NamespaceLister, mergeTermNamespaces, podTerms, termMatches, type WeightedAffinityTerm } from './terms.js';
 
 /** topologyKey → topology value → score (kube's scoreMap). */
@@ -22,11 +22,6 @@ function processTerms(m: TopologyScore, terms: readonly WeightedAffinityTerm[], 
   for (const t of terms) processTerm(m, t, t.weight, pod, nsLabels, node, multiplier);
 }
 
-function hasLabels(labels: Labels | undefined): boolean {
-  for (const _ in labels) return true;
-  return false;
-}
-
 export interface ScoringArgs {
   hardPodAffinityWeight: number;
   ignorePreferredTermsOfExistingPods: boolean;
@@ -37,11 +32,13 @@ export interface ScoringArgs {
  * existing pods' required (× hardPodAffinityWeight) and preferred terms against the incoming pod,
  * summed per topology pair. undefined: nothing to score (Skip).
  */
-export function computePreScoreState(pod: Pod, lister: { list(): readonly NodeInfo[]; havePodsWithAffinityList(): readonly NodeInfo[] }, nsLister: NamespaceLister | undefined, args: ScoringArgs): PreScoreState | undefined {
+export function computePreScoreState(pod: Pod, lister: NodeInfoLister, nsLister: NamespaceLister | undefined, args: ScoringArgs): PreScoreState | undefined {
   const a = pod.spec?.affinity;
   const hasConstraints = !!a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length || !!a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length;
   if (args.ignorePreferredTermsOfExistingPods && !hasConstraints) return undefined;
-  const nodes = hasConstraints ? lister.list() : lister.havePodsWithAffinityList();
+  // Without preferred terms of its own, only nodes with pods whose terms score matter (kube: HavePodsWithAffinityList).
+  const groups = lister.podGroups?.();
+  const nodes = hasConstraints ? lister.list() : groups ? [...groups.nodesWithScoringTerms].map((n) => lister.get(n)!).filter(Boolean) : lister.havePodsWithAffinityList();
   const terms = podTerms(pod);
   const preferredAffinity = terms.preferredAffinity.map((t) => mergeTermNamespaces(t, nsLister));
   const preferredAntiAffinity = terms.preferredAntiAffinity.map((t) => mergeTermNamespaces(t, nsLister));
@@ -49,7 +46,8 @@ export function computePreScoreState(pod: Pod, lister: { list(): readonly NodeIn
   const topologyScore: TopologyScore = new Map();
   for (const ni of nodes) {
     const node = ni.node();
-    if (!node || !hasLabels(node.metadata.labels)) continue;
+    // (kube skips nodes without labels: no topology key could match there anyway)
+    if (!node) continue;
     for (const existing of hasConstraints ? ni.pods : ni.podsWithAffinity) {
       const ex = existing.pod;
       processTerms(topologyScore, preferredAffinity, ex, undefined, node, 1);

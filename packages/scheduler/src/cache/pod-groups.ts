@@ -95,6 +95,12 @@ function groupKey(pod: Pod): string {
 export class PodGroupIndex {
   readonly groups = new Map<string, PodGroup>();
   readonly antiTerms = new Map<string, AntiAffinityTermGroup>();
+  /**
+   * Nodes with pods whose pod affinity (required or preferred) or preferred anti-affinity terms
+   * score other pods (InterPodAffinity's PreScore visits only these when the incoming pod has no
+   * preferred terms of its own; required anti-affinity alone does not score).
+   */
+  readonly nodesWithScoringTerms = new Set<string>();
   private readonly indexed = new Map<string, { ni: NodeInfo; labels: Labels | undefined; groups: Map<PodGroup, number>; anti: Map<AntiAffinityTermGroup, number> }>();
   private lastGeneration = -1;
   /** Groups that dropped to no pods during a sync: removed at its end unless pods came back. */
@@ -144,6 +150,7 @@ export class PodGroupIndex {
       for (const [g, n] of prev.groups) this.change(g, name, prev.labels, -n);
       for (const [a, n] of prev.anti) this.changeAnti(a, prev.labels, -n);
       this.indexed.delete(name);
+      this.nodesWithScoringTerms.delete(name);
     }
     const node = ni?.node();
     if (!ni || !node) return;
@@ -153,6 +160,10 @@ export class PodGroupIndex {
     for (const pi of ni.pods) {
       const g = this.group(pi.pod);
       entry.groups.set(g, (entry.groups.get(g) ?? 0) + 1);
+    }
+    for (const pi of ni.podsWithAffinity) {
+      const a = pi.pod.spec?.affinity;
+      if (a?.podAffinity || a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length) this.nodesWithScoringTerms.add(name);
     }
     for (const pi of ni.podsWithRequiredAntiAffinity) {
       for (const t of pi.pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
