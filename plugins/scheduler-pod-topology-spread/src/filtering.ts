@@ -51,6 +51,7 @@ export function calPreFilterState(pod: Pod, constraints: Constraint[], allNodes:
   const s = new PreFilterState(constraints);
   if (constraints.length === 0) return s;
   const required = new RequiredNodeAffinity(pod);
+  if (groups && constraints.length === 1 && !required.hasRequirements() && constraints[0]!.nodeTaintsPolicy === 'Ignore') return fromGroups(s, constraints[0]!, pod, groups);
   const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace, groups));
   for (const ni of allNodes) {
     const node = ni.node();
@@ -64,6 +65,23 @@ export function calPreFilterState(pod: Pod, constraints: Constraint[], allNodes:
     }
   }
   for (let i = 0; i < constraints.length; i++) for (const [v, n] of s.tpValueToMatchNum[i]!) s.criticalPaths[i]!.update(v, n);
+  return s;
+}
+
+/**
+ * The same counts from the pod groups' per-domain counts, for one constraint and a pod without
+ * node selector or required node affinity and with nodeTaintsPolicy Ignore: every node with the
+ * topology key is then eligible.
+ */
+function fromGroups(s: PreFilterState, c: Constraint, pod: Pod, groups: PodGroupIndex): PreFilterState {
+  const m = s.tpValueToMatchNum[0]!;
+  for (const v of groups.nodeDomains(c.topologyKey).keys()) m.set(v, 0);
+  for (const g of groups.groups.values()) {
+    if (g.terminating || g.namespace !== pod.metadata.namespace || !c.selector.matches(g.labels)) continue;
+    const counts = groups.topologyCounts(g, c.topologyKey).byKey.get(c.topologyKey);
+    for (const [v, n] of counts ?? []) m.set(v, (m.get(v) ?? 0) + n);
+  }
+  for (const [v, n] of m) s.criticalPaths[0]!.update(v, n);
   return s;
 }
 

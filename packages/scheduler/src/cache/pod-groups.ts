@@ -101,25 +101,29 @@ export class PodGroupIndex {
    * preferred terms of its own; required anti-affinity alone does not score).
    */
   readonly nodesWithScoringTerms = new Set<string>();
-  private readonly indexed = new Map<string, { ni: NodeInfo; labels: Labels | undefined; groups: Map<PodGroup, number>; anti: Map<AntiAffinityTermGroup, number> }>();
+  private readonly indexed = new Map<string, { ni: NodeInfo; generation: number; labels: Labels | undefined; groups: Map<PodGroup, number>; anti: Map<AntiAffinityTermGroup, number> }>();
   private lastGeneration = -1;
+  private lastList?: readonly NodeInfo[];
   /** Groups that dropped to no pods during a sync: removed at its end unless pods came back. */
   private readonly emptied = new Set<PodGroup | AntiAffinityTermGroup>();
 
   /** Brings the index up to the given NodeInfos (the snapshot's list and its generation). */
   sync(list: readonly NodeInfo[], generation: number, get: (name: string) => NodeInfo | undefined): void {
-    // A snapshot built by Snapshot.of (tests) has generation 0: always compared node by node.
     if (generation > 0 && generation === this.lastGeneration && list.length === this.indexed.size) return;
-    for (const ni of list) {
+    const last = this.lastGeneration;
+    let newest = last;
+    for (let i = 0; i < list.length; i++) {
+      const ni = list[i]!;
+      // Generations only grow: a NodeInfo not newer than the last sync was indexed (it or an equal clone).
+      if (ni.generation <= last) continue;
+      if (ni.generation > newest) newest = ni.generation;
       const prev = this.indexed.get(ni.nodeName());
-      if (prev && prev.ni === ni) continue;
-      if (prev && prev.ni.generation === ni.generation && prev.ni.node() === ni.node()) {
-        prev.ni = ni;
-        continue;
-      }
+      if (prev && prev.generation === ni.generation && prev.ni.node() === ni.node()) continue;
       this.reindex(ni.nodeName(), ni);
     }
-    if (this.indexed.size !== list.length) {
+    // The snapshot builds a new list when its node set changes: look for nodes that are gone.
+    if (list !== this.lastList || this.indexed.size !== list.length) {
+      this.lastList = list;
       for (const name of [...this.indexed.keys()]) if (!get(name)?.node()) this.reindex(name, undefined);
     }
     for (const g of this.emptied) {
@@ -128,7 +132,31 @@ export class PodGroupIndex {
       } else if (g.size === 0) this.groups.delete(groupKey(g.sample));
     }
     this.emptied.clear();
-    this.lastGeneration = generation;
+    this.lastGeneration = Math.max(newest, generation);
+  }
+
+  /** Nodes per value of a topology key (built on first use, then kept up to date). */
+  nodeDomains(key: string): Map<string, number> {
+    let d = this.domains.get(key);
+    if (d) return d;
+    d = new Map();
+    for (const e of this.indexed.values()) {
+      const v = e.labels?.[key];
+      if (v !== undefined) d.set(v, (d.get(v) ?? 0) + 1);
+    }
+    this.domains.set(key, d);
+    return d;
+  }
+  private readonly domains = new Map<string, Map<string, number>>();
+
+  private changeDomains(labels: Labels | undefined, delta: number): void {
+    for (const [key, d] of this.domains) {
+      const v = labels?.[key];
+      if (v === undefined) continue;
+      const n = (d.get(v) ?? 0) + delta;
+      if (n === 0) d.delete(v);
+      else d.set(v, n);
+    }
   }
 
   /** The group's pods per value of a topology key (built on first use, then kept up to date). */
@@ -151,12 +179,14 @@ export class PodGroupIndex {
       for (const [a, n] of prev.anti) this.changeAnti(a, prev.labels, -n);
       this.indexed.delete(name);
       this.nodesWithScoringTerms.delete(name);
+      this.changeDomains(prev.labels, -1);
     }
     const node = ni?.node();
     if (!ni || !node) return;
     const labels = node.metadata.labels;
-    const entry = { ni, labels, groups: new Map<PodGroup, number>(), anti: new Map<AntiAffinityTermGroup, number>() };
+    const entry = { ni, generation: ni.generation, labels, groups: new Map<PodGroup, number>(), anti: new Map<AntiAffinityTermGroup, number>() };
     this.indexed.set(name, entry);
+    this.changeDomains(labels, 1);
     for (const pi of ni.pods) {
       const g = this.group(pi.pod);
       entry.groups.set(g, (entry.groups.get(g) ?? 0) + 1);

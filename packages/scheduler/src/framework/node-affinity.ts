@@ -103,6 +103,11 @@ export class RequiredNodeAffinity {
     this.affinity = req ? new NodeSelectorMatcher(req) : undefined;
   }
 
+  /** False when the pod has neither nodeSelector nor required node affinity (every node matches). */
+  hasRequirements(): boolean {
+    return !!this.labelSelector || !!this.affinity;
+  }
+
   match(node: Node): boolean {
     if (this.labelSelector) {
       const labels = node.metadata.labels;
