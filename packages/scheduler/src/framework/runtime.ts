@@ -236,14 +236,15 @@ export class Framework implements Handle {
   runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): { scores: NodePluginScores[]; status?: Status } {
     const plugins = (this.built.points.score as ScorePlugin[]).filter((p) => !state.skipScorePlugins.has(p.name));
     const out: NodePluginScores[] = nodes.map((n) => ({ name: n.nodeName(), scores: [], totalScore: 0 }));
+    // One list of NodeScores reused by every plugin of the cycle (each plugin's scores are copied out after normalizing).
+    const list: NodeScore[] = nodes.map((n) => ({ name: n.nodeName(), score: 0 }));
     for (const pl of plugins) {
-      const list: NodeScore[] = new Array(nodes.length);
       for (let i = 0; i < nodes.length; i++) {
         const v = pl.score(state, pod, nodes[i]!);
         if (v instanceof Status) {
-          if (v.isSuccess()) list[i] = { name: nodes[i]!.nodeName(), score: 0 };
+          if (v.isSuccess()) list[i]!.score = 0;
           else return { scores: [], status: wrapError(`running Score plugins: plugin "${pl.name}" failed`, v.withPlugin(pl.name)) };
-        } else list[i] = { name: nodes[i]!.nodeName(), score: v };
+        } else list[i]!.score = v;
       }
       const ext = pl.scoreExtensions?.();
       if (ext) {
