@@ -29,6 +29,12 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-node-unschedulable',
   'scheduler-taint-toleration',
   'scheduler-node-resources-fit',
+  'scheduler-node-affinity',
+  'scheduler-inter-pod-affinity',
+  'scheduler-pod-topology-spread',
+  'scheduler-node-ports',
+  'scheduler-node-resources-balanced-allocation',
+  'scheduler-image-locality',
   'scheduler-default-binder',
 ];
 

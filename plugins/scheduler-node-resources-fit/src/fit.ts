@@ -86,6 +86,7 @@ export class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, Score
 
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
     const req = state.read<Resource>(preFilterKey) ?? podRequests(pod);
+    if (fitsQuick(req, nodeInfo)) return undefined;
     const insufficient = fitsRequest(req, nodeInfo, this.ignored, this.ignoredGroups);
     return insufficient.length ? Status.unschedulable(...insufficient.map((r) => r.reason)) : undefined;
   }
@@ -122,6 +123,19 @@ function fitsNode(pod: Pod, node: Node): boolean {
   return fitsRequest(podRequests(pod), ni, new Set(), new Set()).length === 0;
 }
 
+
+/** The common case without allocating: pod count, cpu, memory and ephemeral storage fit, no extended resources asked. */
+function fitsQuick(req: Resource, nodeInfo: NodeInfo): boolean {
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  return (
+    nodeInfo.pods.length + 1 <= alloc.allowedPodNumber &&
+    req.scalarResources.size === 0 &&
+    (req.milliCPU === 0 || req.milliCPU <= alloc.milliCPU - used.milliCPU) &&
+    (req.memory === 0 || req.memory <= alloc.memory - used.memory) &&
+    (req.ephemeralStorage === 0 || req.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage)
+  );
+}
 
 /** kube's fitsRequest: every insufficient resource, in kube's order (pods, cpu, memory, ephemeral-storage, extended). */
 export function fitsRequest(req: Resource, nodeInfo: NodeInfo, ignored: ReadonlySet<string> = new Set(), ignoredGroups: ReadonlySet<string> = new Set()): InsufficientResource[] {

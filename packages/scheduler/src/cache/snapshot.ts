@@ -1,5 +1,6 @@
 import type { NodeInfoLister, SharedLister } from '../framework/interfaces.js';
 import type { NodeInfo } from '../framework/node-info.js';
+import { PodGroupIndex } from './pod-groups.js';
 
 /**
  * The cluster as one scheduling cycle sees it: clones of the cache's NodeInfos, updated
@@ -30,6 +31,14 @@ export class Snapshot implements SharedLister, NodeInfoLister {
   havePodsWithRequiredAntiAffinityList(): readonly NodeInfo[] {
     return this.withRequiredAntiAffinity;
   }
+  /** Alike pods and anti-affinity terms grouped, up to date with this snapshot (built on first use). */
+  podGroups(): PodGroupIndex {
+    this.groupIndex ??= new PodGroupIndex();
+    this.groupIndex.sync(this.nodeInfoList, this.generation, (n) => this.nodeInfoMap.get(n));
+    return this.groupIndex;
+  }
+  private groupIndex?: PodGroupIndex;
+
   numNodes(): number {
     return this.nodeInfoList.length;
   }

@@ -1,6 +1,7 @@
 import type { Pod } from '@keelson/api';
 import type { Client, Clock, EventRecorder, Logger, SharedInformerFactory } from '@keelson/core';
 import type { CycleState } from './cycle-state.js';
+import type { PodGroupIndex } from '../cache/pod-groups.js';
 import type { NodeInfo } from './node-info.js';
 import type { Status, StatusLike } from './status.js';
 import type { ClusterEventWithHint, PodInfo, QueuedPodInfo } from './types.js';
@@ -142,6 +143,8 @@ export interface NodeInfoLister {
   /** Nodes with at least one pod with (anti-)affinity terms. */
   havePodsWithAffinityList(): readonly NodeInfo[];
   havePodsWithRequiredAntiAffinityList(): readonly NodeInfo[];
+  /** Alike pods and required anti-affinity terms grouped (see PodGroupIndex); absent in minimal listers. */
+  podGroups?(): PodGroupIndex;
 }
 
 export interface SharedLister {

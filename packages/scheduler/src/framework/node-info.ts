@@ -76,6 +76,7 @@ function podPorts(pod: Pod): { ip?: string; protocol?: string; port: number }[] 
  */
 export class NodeInfo {
   private nodeObj: Node | undefined;
+  private name = '';
   pods: PodInfo[] = [];
   podsWithAffinity: PodInfo[] = [];
   podsWithRequiredAntiAffinity: PodInfo[] = [];
@@ -98,17 +99,19 @@ export class NodeInfo {
   }
 
   nodeName(): string {
-    return this.nodeObj?.metadata.name ?? '';
+    return this.name;
   }
 
   setNode(node: Node): void {
     this.nodeObj = node;
+    this.name = node.metadata.name ?? '';
     this.allocatable = Resource.fromList(node.status?.allocatable);
     this.generation = nextGeneration();
   }
 
   removeNode(): void {
     this.nodeObj = undefined;
+    this.name = '';
     this.generation = nextGeneration();
   }
 
@@ -151,6 +154,7 @@ export class NodeInfo {
   clone(): NodeInfo {
     const c = new NodeInfo();
     c.nodeObj = this.nodeObj;
+    c.name = this.name;
     c.pods = [...this.pods];
     c.podsWithAffinity = [...this.podsWithAffinity];
     c.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];

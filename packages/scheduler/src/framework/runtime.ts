@@ -181,10 +181,22 @@ export class Framework implements Handle {
     return { result, pluginsWithNodes };
   }
 
+  /** The Filter plugins of the last cycle state (the filters run once per node: no per-node skip lookups). */
+  private filterCache?: { state: CycleState; skips: number; plugins: FilterPlugin[] };
+
+  private activeFilters(state: CycleState): FilterPlugin[] {
+    const c = this.filterCache;
+    if (c && c.state === state && c.skips === state.skipFilterPlugins.size) return c.plugins;
+    const plugins = (this.built.points.filter as FilterPlugin[]).filter((pl) => !state.skipFilterPlugins.has(pl.name));
+    this.filterCache = { state, skips: state.skipFilterPlugins.size, plugins };
+    return plugins;
+  }
+
   /** Every Filter plugin in order; the first failure is the node's status. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
-    for (const pl of this.built.points.filter as FilterPlugin[]) {
-      if (state.skipFilterPlugins.has(pl.name)) continue;
+    const plugins = this.activeFilters(state);
+    for (let i = 0; i < plugins.length; i++) {
+      const pl = plugins[i]!;
       const s = asStatus(pl.filter(state, pod, nodeInfo));
       if (s) {
         s.plugin ||= pl.name;
@@ -224,14 +236,15 @@ export class Framework implements Handle {
   runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): { scores: NodePluginScores[]; status?: Status } {
     const plugins = (this.built.points.score as ScorePlugin[]).filter((p) => !state.skipScorePlugins.has(p.name));
     const out: NodePluginScores[] = nodes.map((n) => ({ name: n.nodeName(), scores: [], totalScore: 0 }));
+    // One list of NodeScores reused by every plugin of the cycle (each plugin's scores are copied out after normalizing).
+    const list: NodeScore[] = nodes.map((n) => ({ name: n.nodeName(), score: 0 }));
     for (const pl of plugins) {
-      const list: NodeScore[] = new Array(nodes.length);
       for (let i = 0; i < nodes.length; i++) {
         const v = pl.score(state, pod, nodes[i]!);
         if (v instanceof Status) {
-          if (v.isSuccess()) list[i] = { name: nodes[i]!.nodeName(), score: 0 };
+          if (v.isSuccess()) list[i]!.score = 0;
           else return { scores: [], status: wrapError(`running Score plugins: plugin "${pl.name}" failed`, v.withPlugin(pl.name)) };
-        } else list[i] = { name: nodes[i]!.nodeName(), score: v };
+        } else list[i]!.score = v;
       }
       const ext = pl.scoreExtensions?.();
       if (ext) {
