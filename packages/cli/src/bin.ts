@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { up } from './up.js';
 
 const program = new Command('keelson').description('Keelson: a Kubernetes control plane assembled from plugins').version('0.1.0');
 
-type ServeOptions = { config?: string; store?: string; dataDir?: string; logLevel: 'debug' | 'info' | 'warn' | 'error'; port: number; kubeconfig?: string };
+type ServeOptions = { config?: string; store?: string; dataDir?: string; logLevel: 'debug' | 'info' | 'warn' | 'error'; port: number; kubeconfig?: string; nodes?: number };
+
+function parseNodes(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
+  return n;
+}
 
 /** Starts a cluster (with or without controllers) and stops it cleanly on SIGINT/SIGTERM. */
 async function serve(opts: ServeOptions, controllers: boolean): Promise<void> {
@@ -25,7 +31,7 @@ async function serve(opts: ServeOptions, controllers: boolean): Promise<void> {
 }
 
 function clusterCommand(name: string, description: string, controllers: boolean): void {
-  program
+  const cmd = program
     .command(name)
     .description(description)
     .option('-p, --port <port>', 'API server port (0 = any free port)', (v) => Number(v), 6443)
@@ -33,8 +39,9 @@ function clusterCommand(name: string, description: string, controllers: boolean)
     .option('-c, --config <file>', 'keelson.yaml listing plugins and their options')
     .option('--store <url>', 'store URL: sqlite: (default, in the data dir), sqlite:DIR, memory', undefined)
     .option('--data-dir <dir>', 'data directory of the embedded SQLite store (default ~/.keelson/data)')
-    .option('--log-level <level>', 'debug | info | warn | error', 'info')
-    .action((opts: ServeOptions) => serve(opts, controllers));
+    .option('--log-level <level>', 'debug | info | warn | error', 'info');
+  if (controllers) cmd.option('--nodes <n>', 'simulated nodes to run in-process (the kubelet plugin\'s "nodes" option; default 3)', (v) => parseNodes(v));
+  cmd.action((opts: ServeOptions) => serve(opts, controllers));
 }
 
 clusterCommand('up', 'start an all-in-one cluster: API server on 127.0.0.1, store, controllers; writes a kubeconfig', true);

@@ -28,6 +28,8 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-taint-toleration',
   'scheduler-node-resources-fit',
   'scheduler-default-binder',
+  'runtime-sim',
+  'kubelet',
 ];
 
 /** The store of `keelson up` when neither keelson.yaml nor --store names one. */
