@@ -126,7 +126,7 @@ export function admitPod(pod: Pod, node: Node, admitted: readonly Pod[]): AdmitR
     let used = 0;
     for (const p of admitted) used += podRequests(p).get(name) ?? 0;
     if (used + amount > cap) {
-      return rejected(`Outof${name}`, `Node didn't have enough resource: ${name}, requested: ${amount}, used: ${used}, capacity: ${cap}`);
+      return rejected(`OutOf${name}`, `Node didn't have enough resource: ${name}, requested: ${amount}, used: ${used}, capacity: ${cap}`);
     }
   }
   return { admit: true };

@@ -11,6 +11,7 @@ import { ServiceAccountKind } from './serviceaccount-kind.js';
 
 export { ConfigMapKind, EventKind, LeaseKind, NamespaceKind, NodeKind, PodKind, SecretKind, ServiceAccountKind };
 export { podQOSClass } from './qos.js';
+export { podSummary } from './printers/index.js';
 export * as schemas from './schemas/index.js';
 export { Container as ContainerSchema, PodSpec as PodSpecSchema, PodTemplateSpec as PodTemplateSpecSchema } from './schemas/index.js';
 
