@@ -48,7 +48,7 @@ export function containerLifecycle(w: PodWorker) {
       host.recorder?.event(w.pod, 'Normal', 'Killing', `Container ${c.name} failed ${what} probe, will be restarted`);
       const grace = (c[kind === 'liveness' ? 'livenessProbe' : 'startupProbe']?.terminationGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
       r.ready = false;
-      void kill(r, grace, detail?.message);
+      void kill(r, grace);
     }
     w.requestSync();
   }
@@ -86,9 +86,10 @@ export function containerLifecycle(w: PodWorker) {
     w.busy.add(r.name);
     stopProbes(r);
     const containerID = r.containerID!;
+    if (message) r.killMessage = message;
     try {
       const exit = await w.track(host.runtime.stopContainer(w.pod, r.name, graceMs));
-      if (exit) w.containerExited({ ...exit, containerID, ...(message && !exit.message ? { message } : {}) });
+      if (exit) w.containerExited({ ...exit, containerID });
     } catch (err) {
       host.log.warn('stopping a container failed', { pod: w.key, container: r.name, error: (err as Error).message });
     } finally {
@@ -97,7 +98,13 @@ export function containerLifecycle(w: PodWorker) {
     }
   }
 
+  function retryLater(r: ContainerRecord, ms: number): void {
+    r.retryAt = host.clock.now() + Math.max(1, ms);
+    w.after(Math.max(1, ms), () => w.requestSync());
+  }
+
   async function start(c: Container, r: ContainerRecord): Promise<void> {
+    delete r.retryAt;
     w.busy.add(r.name);
     const signal = w.abort.signal;
     try {
@@ -106,11 +113,10 @@ export function containerLifecycle(w: PodWorker) {
         r.state = 'waiting';
         r.reason = pulled.reason;
         r.message = pulled.message;
-        if (pulled.reason === 'ErrImagePull') {
-          // Shown as ErrImagePull, then ImagePullBackOff until the back-off lets the next pull through.
-          w.after(Math.min(1000, pulled.retryInMs ?? 1000), () => w.requestSync());
-        }
-        if (pulled.retryInMs) w.after(pulled.retryInMs, () => w.requestSync());
+        // ErrImagePull shows until the next sync, then ImagePullBackOff until the back-off lets the
+        // next pull through; names that cannot work are looked at again on the periodic resync.
+        const wait = pulled.reason === 'ErrImagePull' ? Math.min(1000, pulled.retryInMs ?? 1000) : (pulled.retryInMs ?? host.restartBackoff.initialMs);
+        retryLater(r, wait);
         return;
       }
       r.state = 'waiting';
@@ -147,7 +153,7 @@ export function containerLifecycle(w: PodWorker) {
       r.reason = 'CreateContainerError';
       r.message = (err as Error).message;
       host.log.warn('starting a container failed', { pod: w.key, container: c.name, error: r.message });
-      w.after(host.restartBackoff.initialMs, () => w.requestSync());
+      retryLater(r, host.restartBackoff.initialMs);
     } finally {
       w.busy.delete(r.name);
       w.requestSync();
@@ -180,6 +186,7 @@ export function containerLifecycle(w: PodWorker) {
     /** Starts the container if it must run now (first start, restart after back-off, pull retry). */
     ensureContainer(c: Container, r: ContainerRecord, policy: Policy): void {
       if (w.busy.has(r.name) || r.state === 'running') return;
+      if (r.retryAt !== undefined && host.clock.now() < r.retryAt) return;
       if (!shouldRestart(r, policy)) return;
       const exit = r.state === 'terminated' ? r.terminated : r.last;
       if (exit) {

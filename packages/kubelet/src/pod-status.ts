@@ -22,6 +22,10 @@ export interface ContainerRecord {
   /** Startup probe passed (or none). */
   started: boolean;
   ready: boolean;
+  /** After a failed pull/create: not retried before this time (ms). */
+  retryAt?: number;
+  /** Why the agent is stopping this instance (becomes terminated.message). */
+  killMessage?: string;
 }
 
 export function newRecord(c: Container, init: boolean, waitingReason: string): ContainerRecord {

@@ -136,12 +136,14 @@ export class PodWorker {
     for (const r of [...this.inits, ...this.regular]) {
       if (r.containerID !== exit.containerID || r.state !== 'running') continue;
       this.lifecycle.stopProbes(r);
+      const message = exit.message ?? r.killMessage;
+      delete r.killMessage;
       r.state = 'terminated';
       r.ready = false;
       r.terminated = {
         exitCode: exit.exitCode,
         reason: exit.reason ?? (exit.exitCode === 0 ? 'Completed' : 'Error'),
-        ...(exit.message ? { message: exit.message } : {}),
+        ...(message ? { message } : {}),
         startedAt: rfc3339(r.startedAt ?? exit.finishedAt),
         finishedAt: rfc3339(exit.finishedAt),
         containerID: exit.containerID,
