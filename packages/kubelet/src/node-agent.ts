@@ -83,6 +83,7 @@ export class NodeAgent implements PodWorkerHost {
   private readonly workers = new Map<string, PodWorker>();
   private readonly allocator: PodIPAllocator | undefined;
   private informer: SharedIndexInformer<Pod> | undefined;
+  private nodeInformer: SharedIndexInformer<Node> | undefined;
   private statusTicker: Ticker | undefined;
   private unsubscribe: (() => void) | undefined;
   private registered: Node | undefined;
@@ -141,6 +142,15 @@ export class NodeAgent implements PodWorkerHost {
     this.unsubscribe = this.runtime.subscribe((ev) => {
       if (ev.type === 'ContainerExited') this.workers.get(ev.exit.podUID)?.containerExited(ev.exit);
     });
+    // The agent's own Node, as others change it (labels for admission, taints, cordon).
+    this.nodeInformer = createSharedIndexInformer<Node>({
+      kind: NodeRef,
+      listerWatcher: listWatchFromClient<Node>(this.client, NodeRef, { fieldSelector: `metadata.name=${this.nodeName}` }),
+      clock: this.clock,
+      log: this.log,
+    });
+    this.nodeInformer.addEventHandler({ onAdd: (n) => this.nodeSeen(n), onUpdate: (_o, n) => this.nodeSeen(n) });
+    await this.nodeInformer.start();
     this.informer = createSharedIndexInformer<Pod>({
       kind: PodRef,
       listerWatcher: listWatchFromClient<Pod>(this.client, PodRef, { fieldSelector: `spec.nodeName=${this.nodeName}` }),
@@ -159,6 +169,7 @@ export class NodeAgent implements PodWorkerHost {
   /** Stops watching and heartbeating; pods are left as they are (a kubelet restart does the same). */
   async stop(): Promise<void> {
     this.informer?.stop();
+    this.nodeInformer?.stop();
     this.statusTicker?.stop();
     this.lease.stop();
     this.unsubscribe?.();
@@ -176,6 +187,11 @@ export class NodeAgent implements PodWorkerHost {
 
   get podCount(): number {
     return this.workers.size;
+  }
+
+  private nodeSeen(node: Node): void {
+    const mine = this.registered;
+    if (!mine || mine.metadata.uid !== node.metadata.uid || Number(node.metadata.resourceVersion) > Number(mine.metadata.resourceVersion)) this.registered = node;
   }
 
   private podChanged(pod: Pod): void {

@@ -68,3 +68,16 @@ describe('node agent + sim runtime: node, lease, admission', () => {
     expect(p.status?.reason).toBe('NodeAffinity');
   });
 });
+
+describe('node agent + sim runtime: node changes made by others', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.stop());
+
+  it('admits by the node labels as they are now (labels added after registration)', async () => {
+    h = await startAgentHarness({ profile: { startDelay: '0s' } });
+    await h.cluster.client.patch({ apiVersion: 'v1', kind: 'Node' }, 'node1', 'merge', { metadata: { labels: { disk: 'ssd' } } });
+    await h.cluster.eventually(() => h.agent.node?.metadata.labels?.disk === 'ssd');
+    await h.createPod('sel', { nodeSelector: { disk: 'ssd' } });
+    await h.waitPod('sel', (p) => p.status?.phase === 'Running');
+  });
+});
