@@ -79,8 +79,54 @@ export function nodeAffinityMatches(pod: Pod, node: Node): boolean {
   return required.nodeSelectorTerms.some((t) => termMatches(t, node));
 }
 
-function hostPorts(pod: Pod): { ip: string; protocol: string; port: number }[] {
-  const out: { ip: string; protocol: string; port: number }[] = [];
+export interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
+}
+
+/** What the admitted pods of a node use: kept up to date by the agent as pods come and go. */
+export class NodeUsage {
+  pods = 0;
+  readonly requests = new Map<string, number>();
+  readonly hostPorts = new Map<string, HostPort[]>();
+  private readonly members = new Map<string, { requests: Map<string, number> }>();
+
+  /** Counts a pod in (idempotent per uid). */
+  add(pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    if (this.members.has(uid)) return;
+    const requests = podRequests(pod);
+    this.members.set(uid, { requests });
+    this.pods++;
+    for (const [k, v] of requests) this.requests.set(k, (this.requests.get(k) ?? 0) + v);
+    const ports = hostPorts(pod);
+    if (ports.length) this.hostPorts.set(uid, ports);
+  }
+
+  /** Counts a pod out (idempotent per uid). */
+  remove(uid: string): void {
+    const m = this.members.get(uid);
+    if (!m) return;
+    this.members.delete(uid);
+    this.pods--;
+    for (const [k, v] of m.requests) this.requests.set(k, (this.requests.get(k) ?? 0) - v);
+    this.hostPorts.delete(uid);
+  }
+
+  has(uid: string): boolean {
+    return this.members.has(uid);
+  }
+
+  static of(pods: readonly Pod[]): NodeUsage {
+    const u = new NodeUsage();
+    for (const p of pods) u.add(p);
+    return u;
+  }
+}
+
+function hostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
   for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
     for (const p of c.ports ?? []) {
       if (p.hostPort) out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol ?? 'TCP', port: p.hostPort });
@@ -89,7 +135,7 @@ function hostPorts(pod: Pod): { ip: string; protocol: string; port: number }[] {
   return out;
 }
 
-function portsConflict(a: { ip: string; protocol: string; port: number }, b: { ip: string; protocol: string; port: number }): boolean {
+function portsConflict(a: HostPort, b: HostPort): boolean {
   if (a.port !== b.port || a.protocol !== b.protocol) return false;
   return a.ip === b.ip || a.ip === '0.0.0.0' || b.ip === '0.0.0.0';
 }
@@ -97,23 +143,24 @@ function portsConflict(a: { ip: string; protocol: string; port: number }, b: { i
 const rejected = (reason: string, message: string): AdmitResult => ({ admit: false, reason, message: `Pod was rejected: ${message}` });
 
 /**
- * Admits `pod` on `node` given the pods already admitted there (active ones only: not finished).
- * The checks run in kubelet's order: node affinity, node ports, then resources.
+ * Admits `pod` on `node` given what the pods already admitted there use (active ones only: not
+ * finished). The checks run in kubelet's order: node affinity, node ports, then resources.
  */
-export function admitPod(pod: Pod, node: Node, admitted: readonly Pod[]): AdmitResult {
+export function admitPod(pod: Pod, node: Node, usage: NodeUsage | readonly Pod[]): AdmitResult {
+  const used = usage instanceof NodeUsage ? usage : NodeUsage.of(usage);
   if (!nodeAffinityMatches(pod, node)) {
     return rejected('NodeAffinity', "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector");
   }
   const wanted = hostPorts(pod);
   if (wanted.length) {
-    const used = admitted.flatMap(hostPorts);
-    if (wanted.some((w) => used.some((u) => portsConflict(w, u)))) {
+    const taken = [...used.hostPorts.values()].flat();
+    if (wanted.some((w) => taken.some((u) => portsConflict(w, u)))) {
       return rejected('NodePorts', "Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports");
     }
   }
   const maxPods = allocatable(node, 'pods');
-  if (maxPods !== undefined && admitted.length + 1 > maxPods) {
-    return rejected('OutOfpods', `Node didn't have enough resource: pods, requested: 1, used: ${admitted.length}, capacity: ${maxPods}`);
+  if (maxPods !== undefined && used.pods + 1 > maxPods) {
+    return rejected('OutOfpods', `Node didn't have enough resource: pods, requested: 1, used: ${used.pods}, capacity: ${maxPods}`);
   }
   const req = podRequests(pod);
   for (const [name, amount] of req) {
@@ -123,10 +170,9 @@ export function admitPod(pod: Pod, node: Node, admitted: readonly Pod[]): AdmitR
       if (name.includes('/')) return rejected(`UnexpectedAdmissionError`, `Allocate failed due to no such resource ${name}`);
       continue;
     }
-    let used = 0;
-    for (const p of admitted) used += podRequests(p).get(name) ?? 0;
-    if (used + amount > cap) {
-      return rejected(`OutOf${name}`, `Node didn't have enough resource: ${name}, requested: ${amount}, used: ${used}, capacity: ${cap}`);
+    const inUse = used.requests.get(name) ?? 0;
+    if (inUse + amount > cap) {
+      return rejected(`OutOf${name}`, `Node didn't have enough resource: ${name}, requested: ${amount}, used: ${inUse}, capacity: ${cap}`);
     }
   }
   return { admit: true };

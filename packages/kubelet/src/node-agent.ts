@@ -13,7 +13,7 @@ import {
   type Ticker,
 } from '@keelson/core';
 import { PodIPAllocator } from './addresses.js';
-import { admitPod, type AdmitResult } from './admission.js';
+import { admitPod, type AdmitResult, NodeUsage } from './admission.js';
 import { Backoff } from './backoff.js';
 import { ImagePuller } from './image-puller.js';
 import { NodeLease } from './node-lease.js';
@@ -81,6 +81,8 @@ export class NodeAgent implements PodWorkerHost {
   readonly description: NodeDescription;
   readonly lease: NodeLease;
   private readonly workers = new Map<string, PodWorker>();
+  /** Resources of the admitted, unfinished pods. */
+  readonly usage = new NodeUsage();
   private readonly allocator: PodIPAllocator | undefined;
   private informer: SharedIndexInformer<Pod> | undefined;
   private nodeInformer: SharedIndexInformer<Node> | undefined;
@@ -206,8 +208,10 @@ export class NodeAgent implements PodWorkerHost {
 
   admit(pod: Pod): AdmitResult {
     if (!this.registered) return { admit: false, reason: 'NodeNotRegistered', message: 'Pod was rejected: node not registered yet' };
-    const active = [...this.workers.values()].filter((w) => w.active && w.uid !== pod.metadata.uid).map((w) => w.pod);
-    return admitPod(pod, this.registered, active);
+    this.usage.remove(pod.metadata.uid!);
+    const result = admitPod(pod, this.registered, this.usage);
+    if (result.admit) this.usage.add(pod);
+    return result;
   }
 
   allocateIP(pod: Pod): string | undefined {
@@ -218,7 +222,12 @@ export class NodeAgent implements PodWorkerHost {
     this.allocator?.release(pod.metadata.uid!);
   }
 
+  podInactive(w: PodWorker): void {
+    this.usage.remove(w.uid);
+  }
+
   workerFinished(w: PodWorker): void {
+    this.usage.remove(w.uid);
     if (this.workers.get(w.uid) === w) this.workers.delete(w.uid);
   }
 

@@ -75,11 +75,6 @@ export class PodWorker {
     return (init ? this.inits : this.regular).find((r) => r.name === name);
   }
 
-  /** True while the pod occupies node resources (admitted and not finished). */
-  get active(): boolean {
-    return this.admission?.admit === true && !this.terminalPhase && !this.finished;
-  }
-
   /** The informer saw a new version of the pod. */
   update(pod: Pod): void {
     if (this.finished) return;
@@ -201,6 +196,7 @@ export class PodWorker {
     const phase = podPhase(this.pod, this.inits, this.regular, false);
     if (phase === 'Succeeded' || phase === 'Failed') {
       this.terminalPhase = phase;
+      this.host.podInactive(this);
       this.lifecycle.stopAllProbes();
       this.track(this.lifecycle.stopSidecars());
     }

@@ -23,5 +23,7 @@ export interface PodWorkerHost {
   /** A pod IP from the node's pod CIDR (undefined when none is left). */
   allocateIP(pod: Pod): string | undefined;
   releaseIP(pod: Pod): void;
+  /** The pod finished (Succeeded/Failed): its resources are free again. */
+  podInactive(worker: PodWorker): void;
   workerFinished(worker: PodWorker): void;
 }
