@@ -24,6 +24,8 @@ export class PodWorker {
   /** undefined until admission ran. */
   admission: AdmitResult | undefined;
   sandbox: 'none' | 'creating' | 'ready' = 'none';
+  /** Why the agent failed the pod (DeadlineExceeded), shown as status.reason/message. */
+  failure: { reason: string; message: string } | undefined;
   podIP: string | undefined;
   startTime: number | undefined;
   /** Set once the pod reached Succeeded/Failed (pods never leave a terminal phase). */
@@ -162,6 +164,20 @@ export class PodWorker {
         return;
       }
       this.startTime = this.host.clock.now();
+      const deadline = this.pod.spec?.activeDeadlineSeconds;
+      if (deadline !== undefined && deadline > 0) this.after(deadline * 1000, () => this.requestSync());
+    }
+    if (this.pastActiveDeadline()) {
+      // kubelet's activeDeadlineHandler: the pod fails and its containers are stopped.
+      this.failure = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+      this.host.recorder?.event(this.pod, 'Normal', 'DeadlineExceeded', this.failure.message);
+      this.terminalPhase = 'Failed';
+      this.host.podInactive(this);
+      this.lifecycle.stopAllProbes();
+      const grace = (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+      for (const r of [...this.inits, ...this.regular]) if (r.state === 'running') void this.track(this.lifecycle.kill(r, grace));
+      this.markStatusDirty();
+      return;
     }
     if (this.sandbox === 'none') {
       this.lifecycle.createSandbox();
@@ -218,7 +234,7 @@ export class PodWorker {
       };
     }
     const phase = this.terminalPhase ?? podPhase(this.pod, this.inits, this.regular, false);
-    return generatePodStatus({
+    const status = generatePodStatus({
       pod: this.pod,
       inits: this.inits,
       regular: this.regular,
@@ -229,6 +245,13 @@ export class PodWorker {
       phase,
       now,
     });
+    return this.failure ? { ...status, ...this.failure } : status;
+  }
+
+  private pastActiveDeadline(): boolean {
+    const deadline = this.pod.spec?.activeDeadlineSeconds;
+    if (deadline === undefined || deadline <= 0 || this.startTime === undefined) return false;
+    return this.host.clock.now() >= this.startTime + deadline * 1000;
   }
 
   markStatusDirty(): void {

@@ -70,3 +70,30 @@ describe('node agent + sim runtime: restarts', () => {
     expect(p.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode).toBe(1);
   });
 });
+
+describe('node agent + sim runtime: deadlines and resources', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.stop());
+
+  it('activeDeadlineSeconds: the pod fails with DeadlineExceeded and its containers stop', async () => {
+    h = await startAgentHarness({ profile: { startDelay: '0s' } });
+    await h.createPod('dl', { activeDeadlineSeconds: 30 });
+    await h.waitPod('dl', (p) => p.status?.phase === 'Running');
+    await h.advance(29_000, 1000);
+    expect((await h.getPod('dl'))!.status?.phase).toBe('Running');
+    await h.advance(1000, 500);
+    const p = await h.waitPod('dl', (p) => p.status?.phase === 'Failed' && p.status.containerStatuses?.[0]?.state?.terminated);
+    expect(p.status).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+  });
+
+  it('a finished pod frees its resources for the next one', async () => {
+    h = await startAgentHarness({ profile: { startDelay: '0s' }, capacity: { cpu: '1' } });
+    const req = { containers: [{ name: 'c', image: 'busybox:1', resources: { requests: { cpu: '800m' } } }] };
+    await h.createPod('job', { restartPolicy: 'Never', ...req }, { 'exit-after': '5s' });
+    await h.waitPod('job', (p) => p.status?.phase === 'Running');
+    await h.advance(5000, 500);
+    await h.waitPod('job', (p) => p.status?.phase === 'Succeeded');
+    await h.createPod('next', req);
+    await h.waitPod('next', (p) => p.status?.phase === 'Running');
+  });
+});
