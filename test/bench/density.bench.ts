@@ -31,6 +31,8 @@ const MiB = 2 ** 20;
 const NodeRef = { apiVersion: 'v1', kind: 'Node' } as const;
 const PodRef = { apiVersion: 'v1', kind: 'Pod' } as const;
 
+const progress = (line: string) => process.stderr.write(`  density: ${line}\n`);
+
 function rss(): number {
   globalThis.gc?.();
   return round(process.memoryUsage().rss / MiB);
@@ -100,6 +102,7 @@ export default defineBench({
         `${NODES} nodes Ready`,
       );
       const nodesMs = performance.now() - t0;
+      progress(`${NODES} nodes Ready after ${round(nodesMs)} ms`);
       figures.push({ name: `${NODES} nodes Ready`, value: round(nodesMs), unit: 'ms', notes: 'from up() to every node registered with Ready=True (in-process agents)' });
       figures.push({ name: `RSS with ${NODES} nodes`, value: rss(), unit: 'MiB', notes: `before start: ${rss0} MiB` });
 
@@ -121,6 +124,7 @@ export default defineBench({
         notes: `PATCH configmap over HTTP, ${latencies.length} requests in ${HEARTBEAT_WINDOW_MS / 1000} s; p50 ${round(percentile(latencies, 50))} ms; target ≤ 100 ms`,
       });
 
+      progress(`heartbeat window done (${latencies.length} PATCHes)`);
       // 3. pods Running on node1
       const running = new Set<string>();
       const gone = new Set<string>();
@@ -140,8 +144,10 @@ export default defineBench({
         }).then(() => undefined),
       );
       const createdMs = performance.now() - t1;
+      progress(`${PODS} pods created after ${round(createdMs)} ms (${running.size} Running)`);
       await waitUntil(() => running.size >= PODS, 180_000, `${PODS} pods Running`);
       const runningMs = performance.now() - t1;
+      progress(`${PODS} pods Running after ${round(runningMs)} ms`);
       figures.push({ name: `${PODS} pods Running on one node`, value: round(runningMs), unit: 'ms', notes: `from the first create (creates done after ${round(createdMs)} ms, 20 HTTP clients); target ≤ 30 s, kwok gate 120 s` });
       figures.push({ name: `RSS with ${NODES} nodes and ${PODS} pods`, value: rss(), unit: 'MiB' });
 

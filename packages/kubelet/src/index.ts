@@ -10,4 +10,5 @@ export * from './node-lease.js';
 export * from './pod-status.js';
 export * from './probe-worker.js';
 export * from './pod-worker.js';
+export * from './sources.js';
 export * from './node-agent.js';

@@ -4,11 +4,8 @@ import {
   type Client,
   type Clock,
   createEventRecorder,
-  createSharedIndexInformer,
   type EventRecorder,
-  listWatchFromClient,
   type Logger,
-  type SharedIndexInformer,
   silentLogger,
   type Ticker,
 } from '@keelson/core';
@@ -19,6 +16,7 @@ import { ImagePuller } from './image-puller.js';
 import { NodeLease } from './node-lease.js';
 import { buildNodeStatus, initialNode, type NodeDescription, nodeStatusChanged } from './node-status.js';
 import { PodWorker } from './pod-worker.js';
+import { informerSources, type NodeAgentSources } from './sources.js';
 import type { Runtime } from './runtime.js';
 import type { PodWorkerHost } from './worker-host.js';
 
@@ -36,6 +34,8 @@ export interface NodeAgentOptions {
   log?: Logger;
   /** Event recorder (default: one writing core/v1 Events as "kubelet"); false: no events. */
   recorder?: EventRecorder | false;
+  /** Where pods and the Node come from (default: this agent's own informers). */
+  sources?: NodeAgentSources;
   /** InternalIP (default 127.1.0.1). */
   internalIP?: string;
   /** The node's pod CIDR; pods get no IP without one (unless hostNetwork). */
@@ -84,8 +84,9 @@ export class NodeAgent implements PodWorkerHost {
   /** Resources of the admitted, unfinished pods. */
   readonly usage = new NodeUsage();
   private readonly allocator: PodIPAllocator | undefined;
-  private informer: SharedIndexInformer<Pod> | undefined;
-  private nodeInformer: SharedIndexInformer<Node> | undefined;
+  private readonly sources: NodeAgentSources;
+  private stopPodWatch: (() => void) | undefined;
+  private stopNodeWatch: (() => void) | undefined;
   private statusTicker: Ticker | undefined;
   private unsubscribe: (() => void) | undefined;
   private registered: Node | undefined;
@@ -102,6 +103,7 @@ export class NodeAgent implements PodWorkerHost {
     this.log = (opts.log ?? silentLogger).child(`kubelet/${opts.nodeName}`);
     this.recorder = opts.recorder === false ? undefined : (opts.recorder ?? createEventRecorder({ client: opts.client, clock: opts.clock, component: 'kubelet', host: opts.nodeName, log: this.log }));
     this.hostIP = opts.internalIP ?? '127.1.0.1';
+    this.sources = opts.sources ?? informerSources({ client: opts.client, clock: opts.clock, log: this.log });
     this.restartBackoff = new Backoff(opts.clock);
     this.images = new ImagePuller(opts.runtime, opts.clock, this.recorder);
     this.allocator = opts.podCIDR ? new PodIPAllocator(opts.podCIDR) : undefined;
@@ -133,7 +135,7 @@ export class NodeAgent implements PodWorkerHost {
     return this.registered;
   }
 
-  /** Registers the node, writes its status, starts the lease and the pod informer. */
+  /** Registers the node, writes its status, starts the lease and the pod watch. */
   async start(): Promise<void> {
     await this.register();
     await this.syncNodeStatus(true);
@@ -144,34 +146,20 @@ export class NodeAgent implements PodWorkerHost {
     this.unsubscribe = this.runtime.subscribe((ev) => {
       if (ev.type === 'ContainerExited') this.workers.get(ev.exit.podUID)?.containerExited(ev.exit);
     });
-    // The agent's own Node, as others change it (labels for admission, taints, cordon).
-    this.nodeInformer = createSharedIndexInformer<Node>({
-      kind: NodeRef,
-      listerWatcher: listWatchFromClient<Node>(this.client, NodeRef, { fieldSelector: `metadata.name=${this.nodeName}` }),
-      clock: this.clock,
-      log: this.log,
-    });
-    this.nodeInformer.addEventHandler({ onAdd: (n) => this.nodeSeen(n), onUpdate: (_o, n) => this.nodeSeen(n) });
-    await this.nodeInformer.start();
-    this.informer = createSharedIndexInformer<Pod>({
-      kind: PodRef,
-      listerWatcher: listWatchFromClient<Pod>(this.client, PodRef, { fieldSelector: `spec.nodeName=${this.nodeName}` }),
-      clock: this.clock,
-      log: this.log,
-    });
-    this.informer.addEventHandler({
+    // The agent's own Node as others change it (labels for admission), and its pods.
+    this.stopNodeWatch = await this.sources.watchNode(this.nodeName, { onAdd: (n) => this.nodeSeen(n), onUpdate: (_o, n) => this.nodeSeen(n) });
+    this.stopPodWatch = await this.sources.watchPods(this.nodeName, {
       onAdd: (pod) => this.podChanged(pod),
       onUpdate: (_old, pod) => this.podChanged(pod),
       onDelete: (pod) => this.workers.get(pod.metadata.uid!)?.removed(),
     });
-    await this.informer.start();
     this.log.info('node agent started', { node: this.nodeName, ip: this.hostIP, podCIDR: this.description.podCIDR });
   }
 
   /** Stops watching and heartbeating; pods are left as they are (a kubelet restart does the same). */
   async stop(): Promise<void> {
-    this.informer?.stop();
-    this.nodeInformer?.stop();
+    this.stopPodWatch?.();
+    this.stopNodeWatch?.();
     this.statusTicker?.stop();
     this.lease.stop();
     this.unsubscribe?.();

@@ -1,5 +1,5 @@
 import type { RunContext, Runnable } from '@keelson/core';
-import { NodeAgent, nodeAddressing, type RuntimeRegistration } from '@keelson/kubelet';
+import { NodeAgent, nodeAddressing, type RuntimeRegistration, SharedNodeSources } from '@keelson/kubelet';
 import { KubeletOptionsError, KubeletOptionsToken } from './options.js';
 import { RuntimeRegistryToken } from './runtime-registry.js';
 
@@ -23,6 +23,8 @@ export const kubeletRunnable: Runnable = {
     const count = opts.nodes ?? 3;
     const prefix = opts.namePrefix ?? 'node';
     const agents: NodeAgent[] = [];
+    // The nodes of this process share one pod watch and one node watch.
+    const sources = new SharedNodeSources({ client: ctx.client, clock: ctx.clock, log: ctx.log });
     for (let i = 1; i <= count; i++) {
       const nodeName = `${prefix}${i}`;
       const addr = nodeAddressing(i, { nodeCIDR: opts.nodeCIDR, clusterCIDR: opts.clusterCIDR, nodeCIDRMaskSize: opts.nodeCIDRMaskSize });
@@ -34,6 +36,7 @@ export const kubeletRunnable: Runnable = {
           log: ctx.log,
           nodeName,
           runtime,
+          sources,
           internalIP: addr.internalIP,
           podCIDR: addr.podCIDR,
           capacity: opts.capacity,
@@ -64,6 +67,7 @@ export const kubeletRunnable: Runnable = {
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     await Promise.all(started.map((a) => a.stop()));
+    sources.stop();
     for (const a of started) runningAgents.delete(a);
   },
 };
