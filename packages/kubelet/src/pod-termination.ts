@@ -5,6 +5,7 @@ import { type ContainerRecord, podPhase } from './pod-status.js';
 import type { PodWorker } from './pod-worker.js';
 
 const PodRef = { apiVersion: 'v1', kind: 'Pod' } as const;
+const intermediateStatusDelayMs = 500;
 
 /**
  * kubelet's pod termination: in-flight starts are cancelled, probes stop, each running container
@@ -30,7 +31,8 @@ export async function terminatePod(w: PodWorker, gone: boolean): Promise<void> {
   await Promise.allSettled([...w.inflight]);
   const running = [...w.regular, ...w.inits].filter((r) => r.state === 'running');
   for (const r of [...w.regular, ...w.inits]) r.ready = false;
-  if (!gone) w.markStatusDirty();
+  // The not-ready status is written if stopping takes a while; a quick stop writes only the final one.
+  if (!gone) w.after(intermediateStatusDelayMs, () => w.markStatusDirty());
   await Promise.all(running.map((r) => stopOne(w, r, deadline, gone)));
   // Containers that never ran are reported as ended with the pod.
   const now = host.clock.now();

@@ -151,7 +151,9 @@ export class PodWorker {
 
   private sync(): void {
     if (this.finished) return;
-    if (this.terminating || this.terminalPhase) {
+    // A terminating pod's status is written by the termination itself.
+    if (this.terminating) return;
+    if (this.terminalPhase) {
       this.markStatusDirty();
       return;
     }
