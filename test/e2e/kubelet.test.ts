@@ -62,6 +62,22 @@ describe('simulated nodes through kubectl', () => {
     expect(left).not.toMatch(/g1|g2/);
   });
 
+  it('kubectl shows what the simulated runtime was told: Completed, CrashLoopBackOff with restarts', async () => {
+    await kubectl('run', 'job', '-n', 'kl', '--image=busybox', '--restart=Never', '--annotations=sim.keelson.dev/exit-after=1s');
+    await kubectl('run', 'crash', '-n', 'kl', '--image=busybox', '--annotations=sim.keelson.dev/crash-loop=500ms');
+    const job = await eventually(async () => {
+      const o = await kubectl('get', 'pod', 'job', '-n', 'kl', '--no-headers');
+      return /^job +0\/1 +Completed +0 /.test(o) ? o : undefined;
+    }, 10_000);
+    expect(job).toBeDefined();
+    const crash = await eventually(async () => {
+      const o = await kubectl('get', 'pod', 'crash', '-n', 'kl', '--no-headers');
+      return /^crash +0\/1 +CrashLoopBackOff +1 \(\d+s ago\) /.test(o) ? o : undefined;
+    }, 10_000);
+    expect(crash).toBeDefined();
+    await kubectl('delete', 'pod', 'job', 'crash', '-n', 'kl');
+  });
+
   it('kubectl describe node: conditions, addresses, capacity, pods, lease', async () => {
     const pod = await kubectl('get', 'pod', 'web', '-n', 'kl', '-o', 'jsonpath={.spec.nodeName}');
     const out = await kubectl('describe', 'node', pod);
