@@ -2,7 +2,7 @@ import type { Container } from '@keelson/api';
 import type { ContainerRecord } from './pod-status.js';
 import type { PodWorker } from './pod-worker.js';
 import { ProbeWorker, type ProbeResult } from './probe-worker.js';
-import type { ContainerExit, HandlerResult, ProbeKind } from './runtime.js';
+import type { HandlerResult, ProbeKind } from './runtime.js';
 
 /** kubelet's minimum grace period left for a container after its preStop hook. */
 export const minimumGracePeriodMs = 2000;
@@ -226,18 +226,6 @@ export function containerLifecycle(w: PodWorker) {
     async stopSidecars(): Promise<void> {
       const grace = (w.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
       await Promise.all(w.inits.filter((r) => r.state === 'running').map((r) => kill(r, grace)));
-    },
-
-    /** Force deletion: every running container is stopped with no grace. */
-    killAllNow(): void {
-      for (const r of [...w.inits, ...w.regular]) {
-        if (r.state === 'running') void host.runtime.stopContainer(w.pod, r.name, 0).catch(() => undefined);
-      }
-    },
-
-    /** Adopts an exit reported for a container by the runtime (for stops not started by kill()). */
-    exited(exit: ContainerExit): void {
-      w.containerExited(exit);
     },
   };
 }

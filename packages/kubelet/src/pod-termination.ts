@@ -26,14 +26,14 @@ export async function terminatePod(w: PodWorker, gone: boolean): Promise<void> {
     return;
   }
   const graceSeconds = gone ? 0 : (pod().metadata.deletionGracePeriodSeconds ?? pod().spec?.terminationGracePeriodSeconds ?? 30);
-  const deadline = host.clock.now() + graceSeconds * 1000;
+  w.terminationDeadline = host.clock.now() + graceSeconds * 1000;
   // Let cancelled starts settle so the records say what runs.
   await Promise.allSettled([...w.inflight]);
   const running = [...w.regular, ...w.inits].filter((r) => r.state === 'running');
   for (const r of [...w.regular, ...w.inits]) r.ready = false;
   // The not-ready status is written if stopping takes a while; a quick stop writes only the final one.
   if (!gone) w.after(intermediateStatusDelayMs, () => w.markStatusDirty());
-  await Promise.all(running.map((r) => stopOne(w, r, deadline, gone)));
+  await Promise.all(running.map((r) => stopOne(w, r, gone)));
   // Containers that never ran are reported as ended with the pod.
   const now = host.clock.now();
   for (const r of [...w.regular, ...w.inits]) {
@@ -70,16 +70,32 @@ export async function terminatePod(w: PodWorker, gone: boolean): Promise<void> {
   w.finish();
 }
 
-async function stopOne(w: PodWorker, r: ContainerRecord, deadline: number, gone: boolean): Promise<void> {
+/**
+ * A shorter grace period asked for while the pod terminates (a second delete, a forced one): the
+ * deadline moves closer, preStop hooks are cut short and running containers get the new period.
+ */
+export function shortenGrace(w: PodWorker, graceSeconds: number): void {
+  const deadline = w.host.clock.now() + graceSeconds * 1000;
+  if (w.terminationDeadline === undefined || deadline >= w.terminationDeadline) return;
+  w.terminationDeadline = deadline;
+  w.preStopAbort.abort();
+  for (const r of [...w.regular, ...w.inits]) {
+    if (r.state === 'running') void w.host.runtime.stopContainer(w.pod, r.name, graceSeconds * 1000).catch(() => undefined);
+  }
+}
+
+async function stopOne(w: PodWorker, r: ContainerRecord, gone: boolean): Promise<void> {
   const host = w.host;
+  const deadline = () => w.terminationDeadline ?? host.clock.now();
   const c = w.spec(r.name, r.init);
   if (!gone) host.recorder?.event(w.pod, 'Normal', 'Killing', `Stopping container ${r.name}`);
   const preStop = c?.lifecycle?.preStop;
   let hookRan = false;
-  if (preStop && c && !gone && deadline > host.clock.now()) {
+  if (preStop && c && !gone && deadline() > host.clock.now() && !w.preStopAbort.signal.aborted) {
     hookRan = true;
     const ac = new AbortController();
-    const timer = host.clock.setTimer(deadline - host.clock.now(), () => ac.abort());
+    const timer = host.clock.setTimer(deadline() - host.clock.now(), () => ac.abort());
+    w.preStopAbort.signal.addEventListener('abort', () => ac.abort(), { once: true });
     try {
       const res = await host.runtime.runHook(w.pod, c, 'preStop', preStop, ac.signal);
       if (!res.ok && !ac.signal.aborted) {
@@ -91,8 +107,8 @@ async function stopOne(w: PodWorker, r: ContainerRecord, deadline: number, gone:
       timer.stop();
     }
   }
-  let graceMs = Math.max(0, deadline - host.clock.now());
-  if (hookRan && !gone) graceMs = Math.max(graceMs, minimumGracePeriodMs);
+  let graceMs = Math.max(0, deadline() - host.clock.now());
+  if (hookRan && !gone && !w.preStopAbort.signal.aborted) graceMs = Math.max(graceMs, minimumGracePeriodMs);
   if (r.state !== 'running') return;
   const containerID = r.containerID!;
   try {

@@ -3,7 +3,7 @@ import { rfc3339, type Timer } from '@keelson/core';
 import type { AdmitResult } from './admission.js';
 import { containerLifecycle } from './container-lifecycle.js';
 import { type ContainerRecord, generatePodStatus, newRecord, podPhase } from './pod-status.js';
-import { terminatePod } from './pod-termination.js';
+import { shortenGrace, terminatePod } from './pod-termination.js';
 import type { ContainerExit } from './runtime.js';
 import type { PodWorkerHost } from './worker-host.js';
 
@@ -35,6 +35,10 @@ export class PodWorker {
   readonly inflight = new Set<Promise<unknown>>();
   readonly abort = new AbortController();
   terminating: Promise<void> | undefined;
+  /** When the containers must be gone (set while terminating). */
+  terminationDeadline: number | undefined;
+  /** Aborted when a shorter grace period cuts preStop hooks short. */
+  readonly preStopAbort = new AbortController();
   finished = false;
   private readonly timers = new Set<Timer>();
   private syncing = false;
@@ -82,6 +86,7 @@ export class PodWorker {
     if (this.finished) return;
     this.pod = pod;
     if (pod.metadata.deletionTimestamp && !this.terminating) this.terminating = terminatePod(this, false);
+    else if (this.terminating && pod.metadata.deletionGracePeriodSeconds !== undefined) shortenGrace(this, pod.metadata.deletionGracePeriodSeconds);
     this.requestSync();
   }
 
@@ -89,7 +94,7 @@ export class PodWorker {
   removed(): void {
     if (this.finished) return;
     if (!this.terminating) this.terminating = terminatePod(this, true);
-    else this.lifecycle.killAllNow();
+    else shortenGrace(this, 0);
   }
 
   /** Runs `fn` after ms on the node's clock (unless the worker finished). */

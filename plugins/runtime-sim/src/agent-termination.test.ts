@@ -102,3 +102,31 @@ describe('node agent + sim runtime: hooks and graceful termination', () => {
     expect(h.runtime.stats(created)).toBeUndefined();
   });
 });
+
+describe('node agent + sim runtime: a second, shorter deletion', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.stop());
+
+  it('a shorter grace period while terminating cuts the preStop hook and the stop short', async () => {
+    h = await startAgentHarness({ profile: { startDelay: '0s' } });
+    await h.createPod('two', { containers: [{ name: 'c', image: 'nginx:1', lifecycle: { preStop: { exec: { command: ['sleep', '60'] } } } }] }, { 'pre-stop': 'ok 60s', 'stop-delay': '60s' });
+    await h.waitPod('two', (p) => p.status?.phase === 'Running');
+    await h.cluster.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'two', { namespace: 'default' });
+    await h.advance(5000);
+    expect(await h.getPod('two')).toBeDefined();
+    await h.cluster.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'two', { namespace: 'default', gracePeriodSeconds: 1 });
+    await h.waitPod('two', (p) => p.metadata.deletionGracePeriodSeconds === 1);
+    await h.advance(1100);
+    await h.cluster.eventually(async () => (await h.getPod('two')) === undefined);
+  });
+
+  it('a forced deletion during a graceful one ends the containers at once', async () => {
+    h = await startAgentHarness({ profile: { startDelay: '0s' } });
+    const created = await h.createPod('forced', {}, { 'stop-delay': '60s' });
+    await h.waitPod('forced', (p) => p.status?.phase === 'Running');
+    await h.cluster.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'forced', { namespace: 'default' });
+    await h.advance(1000);
+    await h.cluster.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'forced', { namespace: 'default', gracePeriodSeconds: 0 });
+    await h.cluster.eventually(() => h.agent.worker(created.metadata.uid!) === undefined);
+  });
+});

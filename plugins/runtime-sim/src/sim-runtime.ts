@@ -30,6 +30,8 @@ interface SimContainer {
   exitTimer?: Timer;
   running: boolean;
   log: string[];
+  /** A stop in progress: when the container will be gone, and who waits for it. */
+  stopping?: { at: number; code: number; waiters: ((exit: ContainerExit | undefined) => void)[] };
 }
 
 interface SimPod {
@@ -122,7 +124,11 @@ export class SimRuntime implements Runtime {
   async deletePod(pod: Pod): Promise<void> {
     const p = this.pods.get(pod.metadata.uid!);
     if (!p) return;
-    for (const c of p.containers.values()) c.exitTimer?.stop();
+    for (const c of p.containers.values()) {
+      c.exitTimer?.stop();
+      // Whoever waits for a stop learns the container is gone.
+      if (c.running) this.exit(p, c, 137);
+    }
     this.pods.delete(pod.metadata.uid!);
   }
 
@@ -138,6 +144,9 @@ export class SimRuntime implements Runtime {
     c.log.push(`[sim] container ${c.name} exited with code ${exitCode}`);
     const exit: ContainerExit = { podUID: p.pod.metadata.uid!, containerName: c.name, containerID: `${this.name}://${c.id}`, exitCode, finishedAt, ...(reason ? { reason } : {}) };
     this.emit(exit);
+    const waiters = c.stopping?.waiters ?? [];
+    delete c.stopping;
+    for (const w of waiters) w(exit);
     return exit;
   }
 
@@ -182,19 +191,25 @@ export class SimRuntime implements Runtime {
     const p = this.pods.get(pod.metadata.uid!);
     const c = p?.containers.get(containerName);
     if (!p || !c?.running) return undefined;
-    c.exitTimer?.stop();
+    const now = this.clock.now();
     const stopDelay = this.durationSetting(pod, 'stop-delay', containerName, this.profile.stopDelayMs);
     const graceful = stopDelay <= gracePeriodMs;
+    const at = now + (graceful ? stopDelay : gracePeriodMs);
     const code = graceful ? Number(this.setting(pod, 'stop-exit-code', containerName) ?? 0) : 137;
-    c.log.push(`[sim] container ${containerName} got SIGTERM`);
-    if (!graceful) c.log.push(`[sim] container ${containerName} got SIGKILL after ${gracePeriodMs} ms`);
-    const wait = graceful ? stopDelay : gracePeriodMs;
-    if (wait > 0) {
-      await new Promise<void>((resolve) => {
-        c.exitTimer = this.clock.setTimer(wait, resolve);
-      });
+    const wait = new Promise<ContainerExit | undefined>((resolve) => {
+      if (c.stopping) c.stopping.waiters.push(resolve);
+      else c.stopping = { at: Infinity, code, waiters: [resolve] };
+    });
+    // A second stop (a shorter grace period, a forced deletion) can only bring the end closer.
+    if (at < c.stopping!.at) {
+      c.log.push(graceful ? `[sim] container ${containerName} got SIGTERM` : `[sim] container ${containerName} got SIGTERM, SIGKILL after ${gracePeriodMs} ms`);
+      c.stopping!.at = at;
+      c.stopping!.code = Number.isInteger(code) ? code : 0;
+      c.exitTimer?.stop();
+      if (at <= now) this.exit(p, c, c.stopping!.code);
+      else c.exitTimer = this.clock.setTimer(at - now, () => this.exit(p, c, c.stopping!.code));
     }
-    return this.exit(p, c, Number.isInteger(code) ? code : 0);
+    return wait;
   }
 
   private failureMessage(probe: Probe | LifecycleHandler, ip: string | undefined, timedOut: boolean): string {
