@@ -187,6 +187,13 @@ export function containerLifecycle(w: PodWorker) {
     ensureContainer(c: Container, r: ContainerRecord, policy: Policy): void {
       if (w.busy.has(r.name) || r.state === 'running') return;
       if (r.retryAt !== undefined && host.clock.now() < r.retryAt) return;
+      if (r.specChanged && r.state === 'terminated') {
+        delete r.specChanged;
+        r.last = r.terminated;
+        delete r.terminated;
+        void w.track(start(c, r));
+        return;
+      }
       if (!shouldRestart(r, policy)) return;
       const exit = r.state === 'terminated' ? r.terminated : r.last;
       if (exit) {

@@ -22,6 +22,8 @@ export interface ContainerRecord {
   /** Startup probe passed (or none). */
   started: boolean;
   ready: boolean;
+  /** Stopped because its definition changed: started again at once, whatever the restart policy. */
+  specChanged?: boolean;
   /** After a failed pull/create: not retried before this time (ms). */
   retryAt?: number;
   /** Why the agent is stopping this instance (becomes terminated.message). */

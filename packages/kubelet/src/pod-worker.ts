@@ -84,10 +84,28 @@ export class PodWorker {
   /** The informer saw a new version of the pod. */
   update(pod: Pod): void {
     if (this.finished) return;
+    const before = this.pod;
     this.pod = pod;
+    if (!pod.metadata.deletionTimestamp && !this.terminalPhase) this.restartChanged(before, pod);
     if (pod.metadata.deletionTimestamp && !this.terminating) this.terminating = terminatePod(this, false);
     else if (this.terminating && pod.metadata.deletionGracePeriodSeconds !== undefined) shortenGrace(this, pod.metadata.deletionGracePeriodSeconds);
     this.requestSync();
+  }
+
+  /** kubelet restarts a container whose definition changed (the image is the one field a pod update may change). */
+  private restartChanged(before: Pod, after: Pod): void {
+    for (const init of [false, true]) {
+      const old = new Map(((init ? before.spec?.initContainers : before.spec?.containers) ?? []).map((c) => [c.name, c.image]));
+      for (const c of (init ? after.spec?.initContainers : after.spec?.containers) ?? []) {
+        const r = this.record(c.name, init);
+        if (!r || old.get(c.name) === c.image) continue;
+        r.image = c.image;
+        if (r.state !== 'running') continue;
+        r.specChanged = true;
+        this.host.recorder?.event(after, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
+        void this.track(this.lifecycle.kill(r, (after.spec?.terminationGracePeriodSeconds ?? 30) * 1000));
+      }
+    }
   }
 
   /** The pod object is gone (force deletion): stop everything at once. */

@@ -97,3 +97,28 @@ describe('node agent + sim runtime: deadlines and resources', () => {
     await h.waitPod('next', (p) => p.status?.phase === 'Running');
   });
 });
+
+describe('node agent + sim runtime: spec changes and sidecars', () => {
+  let h: AgentHarness;
+  afterEach(() => h?.stop());
+
+  it('a changed image restarts the container with the new image', async () => {
+    h = await startAgentHarness({ profile: { startDelay: '0s' } });
+    await h.createPod('img', {});
+    await h.waitPod('img', (p) => p.status?.phase === 'Running');
+    await h.cluster.client.patch({ apiVersion: 'v1', kind: 'Pod' }, 'img', 'strategic', { spec: { containers: [{ name: 'c', image: 'nginx:1.28' }] } }, { namespace: 'default' });
+    const p = await h.waitPod('img', (p) => p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state?.running);
+    expect(p.status?.containerStatuses?.[0]?.image).toBe('nginx:1.28');
+    expect((await h.events('img')).some((e) => e.message === 'Container c definition changed, will be restarted')).toBe(true);
+  });
+
+  it('a sidecar (restartable init container) starts before the containers and keeps running', async () => {
+    h = await startAgentHarness({ profile: { startDelay: '0s' } });
+    await h.createPod('side', { initContainers: [{ name: 'proxy', image: 'envoy:1', restartPolicy: 'Always' }] });
+    const p = await h.waitPod('side', (p) => p.status?.phase === 'Running' && p.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
+    expect(p.status?.initContainerStatuses?.[0]?.state?.running).toBeDefined();
+    expect(p.status?.containerStatuses?.[0]?.state?.running).toBeDefined();
+    // kubectl counts a started sidecar among the containers.
+    expect(podSummary(p, h.cluster.clock.now())).toMatchObject({ ready: '2/2', status: 'Running' });
+  });
+});
