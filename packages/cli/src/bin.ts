@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { migrate } from './migrate.js';
 import { runAgent } from './agent.js';
 import { runControllers } from './controllers.js';
@@ -8,8 +8,14 @@ import { up } from './up.js';
 const program = new Command('keelson').description('Keelson: a Kubernetes control plane assembled from plugins').version('0.1.0');
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-type ServeOptions = { config?: string; store?: string; dataDir?: string; logLevel: LogLevel; port: number; kubeconfig?: string };
+type ServeOptions = { config?: string; store?: string; dataDir?: string; logLevel: LogLevel; port: number; kubeconfig?: string; nodes?: number };
 type RemoteFlags = { server?: string; kubeconfig?: string; context?: string; token?: string; insecureSkipTlsVerify?: boolean; logLevel: LogLevel };
+
+function parseNodes(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
+  return n;
+}
 
 /** Starts something long-running and stops it cleanly on SIGINT/SIGTERM. */
 async function keepRunning(start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
@@ -30,7 +36,7 @@ async function keepRunning(start: () => Promise<{ stop(): Promise<void> }>): Pro
 }
 
 function clusterCommand(name: string, description: string, controllers: boolean): void {
-  program
+  const cmd = program
     .command(name)
     .description(description)
     .option('-p, --port <port>', 'API server port (0 = any free port)', (v) => Number(v), 6443)
@@ -38,8 +44,9 @@ function clusterCommand(name: string, description: string, controllers: boolean)
     .option('-c, --config <file>', 'keelson.yaml listing plugins and their options')
     .option('--store <url>', 'store URL: sqlite: (default, in the data dir), sqlite:DIR, etcd://HOST:PORT[,...], memory', undefined)
     .option('--data-dir <dir>', 'data directory of the embedded SQLite store (default ~/.keelson/data)')
-    .option('--log-level <level>', 'debug | info | warn | error', 'info')
-    .action((opts: ServeOptions) => keepRunning(() => up({ ...opts, controllers })));
+    .option('--log-level <level>', 'debug | info | warn | error', 'info');
+  if (controllers) cmd.option('--nodes <n>', 'simulated nodes to run in-process (the kubelet plugin\'s "nodes" option; default 3)', (v) => parseNodes(v));
+  cmd.action((opts: ServeOptions) => keepRunning(() => up({ ...opts, controllers })));
 }
 
 /** The flags of processes that reach an API server over HTTP. */

@@ -36,6 +36,8 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-node-resources-balanced-allocation',
   'scheduler-image-locality',
   'scheduler-default-binder',
+  'runtime-sim',
+  'kubelet',
 ];
 
 /** The store of `keelson up` when neither keelson.yaml nor --store names one. */

@@ -23,6 +23,11 @@ export interface UpOptions {
   kubeconfig?: string;
   /** Run the plugins' controllers and runnables (default true; `keelson server` sets false). */
   controllers?: boolean;
+  /**
+   * Simulated nodes to run in-process: sets the kubelet plugin's `nodes` option (over
+   * keelson.yaml). Needs the kubelet plugin in the plugin list (it is in the defaults).
+   */
+  nodes?: number;
   /** Where progress lines go (stderr by default). */
   out?: (line: string) => void;
   /** The API server's watch cache: options, or false to serve LIST and WATCH from the store (default on). */
@@ -39,6 +44,16 @@ export interface RunningCluster {
   url: string;
   kubeconfig: string;
   stop(): Promise<void>;
+}
+
+/** Applies `--nodes` to the kubelet plugin's options. */
+function withNodes(options: Record<string, Record<string, unknown>>, names: string[], nodes: number | undefined): Record<string, Record<string, unknown>> {
+  if (nodes === undefined) return options;
+  if (!names.includes('kubelet')) {
+    if (nodes === 0) return options;
+    throw new Error(`--nodes ${nodes}: the kubelet plugin is not in the plugin list`);
+  }
+  return { ...options, kubelet: { ...options.kubelet, nodes } };
 }
 
 export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
@@ -74,7 +89,11 @@ export async function up(opts: UpOptions = {}): Promise<RunningCluster> {
         clock,
         logger: log,
         watchCache: opts.watchCache,
-        pluginOptions: Object.fromEntries(config.plugins.flatMap((p, i) => (p.options ? [[plugins[i]!.name, p.options]] : []))),
+        pluginOptions: withNodes(
+          Object.fromEntries(config.plugins.flatMap((p, i) => (p.options ? [[plugins[i]!.name, p.options]] : []))),
+          plugins.map((p) => p.name),
+          opts.nodes,
+        ),
       }),
     );
     if (withControllers) await step('controllers started', () => cluster!.start());

@@ -17,11 +17,17 @@ export function podSummary(pod: Pod, now: number): { ready: string; status: stri
   };
   let reason: string = status.reason || status.phase || '';
   let initializing = false;
+  // Sidecars (init containers with restartPolicy Always) count among the containers once started.
+  const sidecars = new Set((spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
   const inits = status.initContainerStatuses ?? [];
   for (let i = 0; i < inits.length; i++) {
     const c = inits[i]!;
     restarts += c.restartCount ?? 0;
     if (c.restartCount) later(lastRestart(c));
+    if (sidecars.has(c.name) && c.started) {
+      if (c.ready) ready++;
+      continue;
+    }
     const t = c.state?.terminated;
     const w = c.state?.waiting;
     if (t && t.exitCode === 0) continue;
@@ -33,7 +39,7 @@ export function podSummary(pod: Pod, now: number): { ready: string; status: stri
   }
   const initialized = status.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True');
   if (!initializing || initialized) {
-    restarts = 0;
+    restarts = inits.filter((c) => sidecars.has(c.name)).reduce((n, c) => n + (c.restartCount ?? 0), 0);
     let hasRunning = false;
     const cs = status.containerStatuses ?? [];
     for (let i = cs.length - 1; i >= 0; i--) {
@@ -54,7 +60,7 @@ export function podSummary(pod: Pod, now: number): { ready: string; status: stri
   }
   if (pod.metadata.deletionTimestamp) reason = status.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
   const restartCell = lastRestartDate ? `${restarts} (${ageSince(lastRestartDate, now)} ago)` : String(restarts);
-  return { ready: `${ready}/${spec.containers.length}`, status: reason, restarts: restartCell };
+  return { ready: `${ready}/${spec.containers.length + sidecars.size}`, status: reason, restarts: restartCell };
 }
 
 const none = (v: string | undefined) => (v ? v : '<none>');
