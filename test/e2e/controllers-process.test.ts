@@ -128,7 +128,8 @@ status:
 `,
     );
     await kubectl('create', '-f', file);
-    await kubectl('run', 'solo', '--image=nginx:1.27', '-n', 'default');
+    // The controllers process also runs the default simulated nodes (node1..3): pin the pod to the hand-written Node.
+    await kubectl('run', 'solo', '--image=nginx:1.27', '-n', 'default', '--overrides={"spec":{"nodeSelector":{"kubernetes.io/hostname":"node-1"}}}');
     await eventually(async () => (await kubectl('get', 'pod', 'solo', '-n', 'default', '-o', 'jsonpath={.spec.nodeName}')) === 'node-1', 20_000);
     const events = await kubectl('get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=solo,reason=Scheduled', '-o', 'jsonpath={.items[*].message}');
     expect(events).toBe('Successfully assigned default/solo to node-1');

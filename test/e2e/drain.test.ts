@@ -53,7 +53,7 @@ async function runningPod(name: string, nodeName: string, labels: Record<string,
 const podsOn = async (node: string) => (await kubectl('get', 'pods', '-n', 'drain', '--field-selector', `spec.nodeName=${node}`, '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter(Boolean).sort();
 
 beforeAll(async () => {
-  cluster = await up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  cluster = await up({ port: 0, store: 'memory', nodes: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
   await kubectl('create', 'ns', 'drain');
   await createNode('node1');
   await createNode('node2');
