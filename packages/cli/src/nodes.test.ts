@@ -31,6 +31,7 @@ describe('keelson up --nodes', () => {
     const r = running;
     await eventually(async () => (await nodeNames(r)).length === 2, 5000);
     expect(await nodeNames(r)).toEqual(['worker1', 'worker2']);
+    await eventually(async () => runningAgents.size === 2, 5000);
     expect([...runningAgents].map((a) => a.nodeName).sort()).toEqual(['worker1', 'worker2']);
   });
 
