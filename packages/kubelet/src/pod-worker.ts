@@ -191,7 +191,8 @@ export class PodWorker {
         this.markStatusDirty();
         return;
       }
-      this.startTime = this.host.clock.now();
+      // A pod that already ran here (the agent restarted) keeps its start time.
+      this.startTime = Date.parse(this.pod.status?.startTime ?? '') || this.host.clock.now();
       const deadline = this.pod.spec?.activeDeadlineSeconds;
       if (deadline !== undefined && deadline > 0) this.after(deadline * 1000, () => this.requestSync());
     }
