@@ -153,7 +153,7 @@ export class NodeAgent implements PodWorkerHost {
       onUpdate: (_old, pod) => this.podChanged(pod),
       onDelete: (pod) => this.workers.get(pod.metadata.uid!)?.removed(),
     });
-    this.log.info('node agent started', { node: this.nodeName, ip: this.hostIP, podCIDR: this.description.podCIDR });
+    this.log.debug('node agent started', { node: this.nodeName, ip: this.hostIP, podCIDR: this.description.podCIDR });
   }
 
   /** Stops watching and heartbeating; pods are left as they are (a kubelet restart does the same). */

@@ -87,6 +87,9 @@ export class PodWorker {
     const before = this.pod;
     this.pod = pod;
     if (!pod.metadata.deletionTimestamp && !this.terminalPhase) this.restartChanged(before, pod);
+    if (this.sandbox === 'ready' && before.metadata.resourceVersion !== pod.metadata.resourceVersion) {
+      void this.host.runtime.updatePod(pod).catch((err: unknown) => this.host.log.warn('runtime pod update failed', { pod: this.key, error: (err as Error).message }));
+    }
     if (pod.metadata.deletionTimestamp && !this.terminating) this.terminating = terminatePod(this, false);
     else if (this.terminating && pod.metadata.deletionGracePeriodSeconds !== undefined) shortenGrace(this, pod.metadata.deletionGracePeriodSeconds);
     this.requestSync();
@@ -188,7 +191,8 @@ export class PodWorker {
         this.markStatusDirty();
         return;
       }
-      this.startTime = this.host.clock.now();
+      // A pod that already ran here (the agent restarted) keeps its start time.
+      this.startTime = Date.parse(this.pod.status?.startTime ?? '') || this.host.clock.now();
       const deadline = this.pod.spec?.activeDeadlineSeconds;
       if (deadline !== undefined && deadline > 0) this.after(deadline * 1000, () => this.requestSync());
     }

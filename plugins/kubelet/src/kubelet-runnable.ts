@@ -1,4 +1,4 @@
-import type { RunContext, Runnable } from '@keelson/core';
+import { createEventRecorder, type RunContext, type Runnable } from '@keelson/core';
 import { NodeAgent, nodeAddressing, type RuntimeRegistration, SharedNodeSources } from '@keelson/kubelet';
 import { KubeletOptionsError, KubeletOptionsToken } from './options.js';
 import { RuntimeRegistryToken } from './runtime-registry.js';
@@ -25,6 +25,8 @@ export const kubeletRunnable: Runnable = {
     const agents: NodeAgent[] = [];
     // The nodes of this process share one pod watch and one node watch.
     const sources = new SharedNodeSources({ client: ctx.client, clock: ctx.clock, log: ctx.log });
+    // One event recorder for all of them (a recorder's caches cost ~200 KB; events name no host).
+    const recorder = opts.events === false ? (false as const) : createEventRecorder({ client: ctx.client, clock: ctx.clock, component: 'kubelet', log: ctx.log });
     for (let i = 1; i <= count; i++) {
       const nodeName = `${prefix}${i}`;
       const addr = nodeAddressing(i, { nodeCIDR: opts.nodeCIDR, clusterCIDR: opts.clusterCIDR, nodeCIDRMaskSize: opts.nodeCIDRMaskSize });
@@ -44,7 +46,7 @@ export const kubeletRunnable: Runnable = {
           roles: opts.roles,
           taints: opts.taints,
           leaseDurationSeconds: opts.leaseDurationSeconds,
-          ...(opts.events === false ? { recorder: false as const } : {}),
+          recorder,
         }),
       );
     }
