@@ -3,7 +3,7 @@ import { createLogger, KindRegistry, RealClock } from '@keelson/core';
 import corePlugin from '@keelson/plugin-core';
 import { connect, type RemoteOptions, waitForServer } from './remote.js';
 
-/** What `keelson agent` hands to the node agent of @keelson/kubelet. */
+/** What `keelson agent` hands to the node agent (runNodeAgent of @keelson/plugin-kubelet). */
 export interface NodeAgentOptions {
   /** The API client (an HttpClient to the API server). */
   client: Client;
@@ -20,7 +20,7 @@ export interface NodeAgentHandle {
   stop(): Promise<void>;
 }
 
-/** The module `keelson agent` loads: @keelson/kubelet's entry point. */
+/** The module `keelson agent` loads: @keelson/plugin-kubelet (runNodeAgent over @keelson/kubelet's NodeAgent). */
 export interface NodeAgentModule {
   runNodeAgent(opts: NodeAgentOptions): Promise<NodeAgentHandle>;
 }
@@ -31,7 +31,7 @@ export interface AgentOptions extends RemoteOptions {
   logLevel?: LogLevel;
   waitMs?: number;
   out?: (line: string) => void;
-  /** Loads the node agent (default: import('@keelson/kubelet')). */
+  /** Loads the node agent (default: import('@keelson/plugin-kubelet')). */
   load?: () => Promise<NodeAgentModule>;
 }
 
@@ -40,7 +40,7 @@ export class NodeAgentUnavailableError extends Error {
 }
 
 /** The package that provides runNodeAgent. Imported by name at run time: the CLI does not need it to build. */
-export const nodeAgentPackage = '@keelson/kubelet';
+export const nodeAgentPackage = '@keelson/plugin-kubelet';
 
 /** Imports the node agent package; a NodeAgentUnavailableError names what is missing. */
 export async function loadNodeAgent(specifier: string = nodeAgentPackage): Promise<NodeAgentModule> {
@@ -57,7 +57,7 @@ export async function loadNodeAgent(specifier: string = nodeAgentPackage): Promi
 /**
  * `keelson agent --server URL --name X`: a node agent in its own process. It connects to the API
  * server over HTTP (the core kinds are known locally, the rest through discovery) and hands over
- * to @keelson/kubelet's runNodeAgent.
+ * to @keelson/plugin-kubelet's runNodeAgent.
  */
 export async function runAgent(opts: AgentOptions): Promise<NodeAgentHandle & { client: Client }> {
   if (!opts.name) throw new NodeAgentUnavailableError('keelson agent needs --name (the Node name)');

@@ -7,6 +7,7 @@ import { RuntimeRegistryToken, runtimeRegistry } from './runtime-registry.js';
 export { kubeletRunnable, runningAgents } from './kubelet-runnable.js';
 export { KubeletOptionsError, type KubeletPluginOptions, KubeletOptionsToken, validateOptions } from './options.js';
 export { RuntimeRegistryToken, runtimeRegistry } from './runtime-registry.js';
+export { runNodeAgent, loadRuntime, nodeIndex, type RunNodeAgentOptions } from './run-node-agent.js';
 
 /**
  * In-process node agents: `nodes` simulated nodes (node1, node2, ...) on the cluster's own Client,
