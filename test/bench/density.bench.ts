@@ -84,7 +84,7 @@ export default defineBench({
       capacity: { cpu: "64", memory: 256Gi, pods: "${PODS + 100}" }
       clusterCIDR: 127.0.0.0/8
       nodeCIDRMaskSize: 18
-      events: \${EVENTS}
+      events: ${EVENTS}
 `,
     );
     const rss0 = rss();

@@ -95,7 +95,7 @@ spec:
 `,
     );
     expect(await kubectl('apply', '-f', file)).toBe('replicaset.apps/web created\n');
-    await eventually(async () => /^web +3 +3 +0 +\d+s$/m.test(await kubectl('get', 'rs', '-n', 'demo')), 20_000);
+    await eventually(async () => /^web +3 +3 +\d +\d+s$/m.test(await kubectl('get', 'rs', '-n', 'demo')), 20_000);
     const pods = (await kubectl('get', 'pods', '-n', 'demo', '-o', 'jsonpath={range .items[*]}{.metadata.ownerReferences[0].name}{"\\n"}{end}')).trim().split('\n');
     expect(pods).toEqual(['web', 'web', 'web']);
     await kubectl('scale', 'rs/web', '-n', 'demo', '--replicas=1');
