@@ -54,6 +54,8 @@ const podNodeAffinity = pod('node-affinity', {
 
 interface Workload {
   name: string;
+  /** Checks the placement once every pod is bound (throws when the scheduler got it wrong). */
+  check?: (pods: Pod[], nodes: Map<string, Node>) => void;
   nodes: number;
   nodeLabels?: (i: number) => Record<string, string>;
   init: { count: number; template: PodTemplate; ns: string };
@@ -67,8 +69,28 @@ const zones = ['moon-1', 'moon-2', 'moon-3'];
 const workloads: Workload[] = [
   { name: 'SchedulingBasic/500Nodes', nodes: 500, init: { count: 500, template: podDefault, ns: 'sched-0' }, measure: { count: 1000, template: podDefault, ns: 'sched-1' } },
   { name: 'SchedulingBasic/5000Nodes', nodes: 5000, init: { count: 1000, template: podDefault, ns: 'sched-0' }, measure: { count: 10000, template: podDefault, ns: 'sched-1' }, threshold: 680, target: 1000 },
-  { name: 'SchedulingPodAntiAffinity/5000Nodes', nodes: 5000, init: { count: 1000, template: podAntiAffinity, ns: 'sched-0' }, measure: { count: 2000, template: podAntiAffinity, ns: 'sched-1' }, threshold: 60, target: 120 },
-  { name: 'TopologySpreading/5000Nodes', nodes: 5000, nodeLabels: (i) => ({ 'topology.kubernetes.io/zone': zones[i % 3]! }), init: { count: 5000, template: podDefault, ns: 'sched-0' }, measure: { count: 5000, template: podSpreading, ns: 'sched-1' }, threshold: 460, target: 500 },
+  {
+    name: 'SchedulingPodAntiAffinity/5000Nodes',
+    check: (pods) => {
+      const perNode = new Map<string, number>();
+      for (const p of pods) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
+      const crowded = [...perNode].filter(([, n]) => n > 1);
+      if (crowded.length) throw new Error(`anti-affinity violated on ${crowded.length} nodes`);
+    },
+    nodes: 5000, init: { count: 1000, template: podAntiAffinity, ns: 'sched-0' }, measure: { count: 2000, template: podAntiAffinity, ns: 'sched-1' }, threshold: 60, target: 120 },
+  {
+    name: 'TopologySpreading/5000Nodes',
+    check: (pods, nodes) => {
+      const perZone = new Map<string, number>(zones.map((z) => [z, 0]));
+      for (const p of pods) {
+        if (p.metadata.labels?.foo !== 'bar') continue;
+        const zone = nodes.get(p.spec!.nodeName!)!.metadata.labels!['topology.kubernetes.io/zone']!;
+        perZone.set(zone, perZone.get(zone)! + 1);
+      }
+      const counts = [...perZone.values()];
+      if (Math.max(...counts) - Math.min(...counts) > 5) throw new Error(`maxSkew 5 violated: ${JSON.stringify(Object.fromEntries(perZone))}`);
+    },
+    nodes: 5000, nodeLabels: (i) => ({ 'topology.kubernetes.io/zone': zones[i % 3]! }), init: { count: 5000, template: podDefault, ns: 'sched-0' }, measure: { count: 5000, template: podSpreading, ns: 'sched-1' }, threshold: 460, target: 500 },
   { name: 'SchedulingNodeAffinity/5000Nodes', nodes: 5000, nodeLabels: () => ({ 'topology.kubernetes.io/zone': 'zone1' }), init: { count: 1000, template: podNodeAffinity, ns: 'sched-0' }, measure: { count: 5000, template: podNodeAffinity, ns: 'sched-1' } },
 ];
 
@@ -90,6 +112,13 @@ async function runWorkload(w: Workload): Promise<{ samples: number[]; average: n
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    // Every pod bound, and placed as its constraints require.
+    const nodeMap = new Map<string, Node>();
+    for (let i = 0; i < w.nodes; i++) nodeMap.set(`scheduler-perf-${i}`, nodes.get(`scheduler-perf-${i}`) as Node);
+    const all: Pod[] = [];
+    for (const { count, template, ns } of [w.init, w.measure]) for (let i = 0; i < count; i++) all.push(pods.get(`${ns}/${template(i, ns).metadata.name}`) as Pod);
+    if (all.some((p) => !p?.spec?.nodeName || !nodeMap.has(p.spec.nodeName))) throw new Error(`${w.name}: a pod is not bound to a node`);
+    w.check?.(all, nodeMap);
     // Pods bound in each full second since the measured pods were created (the scheduling loop
     // keeps the event loop busy, so a timer would not fire on time: count from bind timestamps).
     const samples: number[] = new Array(Math.floor(seconds)).fill(0);
