@@ -140,3 +140,29 @@ ${port(node)}
     });
   });
 });
+
+describe('priority and preemption through kubectl', () => {
+  it('lists the system PriorityClasses and preempts a lower-priority pod, nominating its node', async () => {
+    const pcs = await kubectl('get', 'priorityclasses');
+    expect(pcs).toMatch(/^system-cluster-critical +2000000000 +false +\S+ +PreemptLowerPriority$/m);
+    expect(pcs).toMatch(/^system-node-critical +2000001000 +false +\S+ +PreemptLowerPriority$/m);
+    await apply('pc-high', 'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n');
+    const cpu = (name: string, node: string, requests: string, extra = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: sched}
+spec:
+${extra}  nodeSelector: {kubernetes.io/hostname: ${node}}
+  containers:
+  - name: c
+    image: nginx:1.27
+    resources: {requests: {cpu: "${requests}"}}
+`;
+    await apply('low', cpu('low', 'node-b', '3500m'));
+    await settle(async () => expect(await nodeOf('low')).toBe('node-b'));
+    await apply('urgent', cpu('urgent', 'node-b', '2', '  priorityClassName: high\n'));
+    await settle(async () => {
+      expect(await kubectl('get', 'pod', 'urgent', '-n', 'sched', '-o', 'jsonpath={.spec.priority} {.status.nominatedNodeName}')).toBe('1000 node-b');
+      expect(await kubectl('get', 'pod', 'low', '-n', 'sched', '-o', 'jsonpath={.metadata.deletionTimestamp}')).not.toBe('');
+    });
+  });
+});

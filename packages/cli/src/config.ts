@@ -33,6 +33,7 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-node-ports',
   'scheduler-node-resources-balanced-allocation',
   'scheduler-image-locality',
+  'scheduler-default-preemption',
   'scheduler-default-binder',
 ];
 

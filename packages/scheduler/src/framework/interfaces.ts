@@ -166,6 +166,11 @@ export interface Handle {
   getWaitingPod(uid: string): WaitingPod | undefined;
   iterateOverWaitingPods(fn: (wp: WaitingPod) => void): void;
   rejectWaitingPod(uid: string): boolean;
+  /** The profile's Filter plugins on one node (preemption's what-if checks). */
+  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined;
+  /** PreFilter plugins' AddPod / RemovePod extensions (plugins whose PreFilter was skipped are left out). */
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podInfoToAdd: PodInfo, nodeInfo: NodeInfo): Status | undefined;
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podInfoToRemove: PodInfo, nodeInfo: NodeInfo): Status | undefined;
 }
 
 /** Creates a plugin instance for a profile; `args` are the profile's pluginConfig args (merged over the defaults). */

@@ -30,7 +30,7 @@ import type {
 import type { NodeInfo } from './node-info.js';
 import type { PluginRegistry } from './registry.js';
 import { Code, MaxNodeScore, MinNodeScore, Status, type StatusLike } from './status.js';
-import type { ClusterEventWithHint } from './types.js';
+import type { ClusterEventWithHint, PodInfo } from './types.js';
 import { MaxPermitTimeoutMs, WaitingPodImpl, type WaitingPods } from './waiting-pods.js';
 
 export interface FrameworkDeps {
@@ -179,6 +179,29 @@ export class Framework implements Handle {
       }
     }
     return { result, pluginsWithNodes };
+  }
+
+  /**
+   * Every PreFilter plugin's AddPod / RemovePod extension (plugins whose PreFilter was skipped are
+   * left out): the state as if the pod were added to / removed from the node (preemption).
+   */
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podInfoToAdd: PodInfo, nodeInfo: NodeInfo): Status | undefined {
+    return this.runPreFilterExtension('addPod', state, podToSchedule, podInfoToAdd, nodeInfo);
+  }
+
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podInfoToRemove: PodInfo, nodeInfo: NodeInfo): Status | undefined {
+    return this.runPreFilterExtension('removePod', state, podToSchedule, podInfoToRemove, nodeInfo);
+  }
+
+  private runPreFilterExtension(which: 'addPod' | 'removePod', state: CycleState, pod: Pod, pi: PodInfo, nodeInfo: NodeInfo): Status | undefined {
+    for (const pl of this.built.points.preFilter as PreFilterPlugin[]) {
+      if (state.skipFilterPlugins.has(pl.name)) continue;
+      const ext = pl.preFilterExtensions?.();
+      if (!ext) continue;
+      const s = asStatus(ext[which](state, pod, pi, nodeInfo));
+      if (s) return wrapError(`running ${which === 'addPod' ? 'AddPod' : 'RemovePod'} on PreFilter plugin "${pl.name}"`, s.withPlugin(pl.name));
+    }
+    return undefined;
   }
 
   /** The Filter plugins of the last cycle state (the filters run once per node: no per-node skip lookups). */
