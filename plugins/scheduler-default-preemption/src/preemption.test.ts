@@ -1,6 +1,6 @@
 import type { Pod } from '@keelson/api';
 import type { Client } from '@keelson/core';
-import { CycleState, type FilterPlugin, makeNode, makePod, NodeInfo, SchedulingAlgorithm, Status } from '@keelson/scheduler';
+import { CycleState, type FilterPlugin, makeNode, makePod, NodeInfo, newPodInfo, SchedulingAlgorithm, Status } from '@keelson/scheduler';
 import { newTestFramework } from '@keelson/scheduler';
 import { describe, expect, it } from 'vitest';
 import { DefaultPreemption, ErrNoVictims, ErrNotHelpful, pickOneNodeForPreemption } from './preemption.js';
@@ -105,6 +105,16 @@ describe('DefaultPreemption', () => {
     const env = await setup({ n1: [pod(1, 'n1'), pod(50, 'n1')] }, 2);
     const out = await preempt(env, pod(10, undefined, 2));
     expect(out.status.message()).toBe('preemption: 0/1 nodes are available: 1 Insufficient units.');
+  });
+
+  it('pods nominated to a node keep the room preemption made there from pods of lower or equal priority', async () => {
+    const env = await setup({ n1: [pod(1, 'n1')] }, 2);
+    env.fwk.nominator.addNominatedPod(newPodInfo(pod(10)), 'n1');
+    const n1 = env.snapshot.get('n1')!;
+    expect(env.fwk.runFilterPluginsWithNominatedPods(new CycleState(), pod(5), n1)?.reasons).toEqual(['Insufficient units']);
+    expect(env.fwk.runFilterPluginsWithNominatedPods(new CycleState(), pod(10), n1)?.reasons).toEqual(['Insufficient units']);
+    expect(env.fwk.runFilterPluginsWithNominatedPods(new CycleState(), pod(20), n1)).toBeUndefined();
+    expect(env.fwk.runFilterPlugins(new CycleState(), pod(5), n1)).toBeUndefined();
   });
 
   it('picks the node as kube: lowest highest-priority victim, then lowest sum, then fewest victims, then latest start', () => {

@@ -34,7 +34,7 @@ export interface Candidate {
   victims: Pod[];
 }
 
-type PreemptionHandle = Pick<Handle, 'snapshotSharedLister' | 'runFilterPlugins' | 'runPreFilterExtensionAddPod' | 'runPreFilterExtensionRemovePod' | 'client' | 'eventRecorder' | 'log'>;
+type PreemptionHandle = Pick<Handle, 'snapshotSharedLister' | 'runFilterPluginsWithNominatedPods' | 'runPreFilterExtensionAddPod' | 'runPreFilterExtensionRemovePod' | 'client' | 'eventRecorder' | 'log'>;
 
 /**
  * kube's DefaultPreemption (PostFilter): when no node fits, find the nodes where removing pods of
@@ -93,7 +93,7 @@ export class DefaultPreemption implements PostFilterPlugin {
       const s = this.handle.runPreFilterExtensionRemovePod(state, pod, pi, ni);
       if (s) return { reasons: [s.message()] };
     }
-    const fits = this.handle.runFilterPlugins(state, pod, ni);
+    const fits = this.handle.runFilterPluginsWithNominatedPods(state, pod, ni);
     if (fits) return { reasons: fits.reasons.length ? fits.reasons : [ErrNoVictims] };
     potential.sort((a, b) => (moreImportant(a.pod, b.pod) ? -1 : moreImportant(b.pod, a.pod) ? 1 : 0));
     const victims: Pod[] = [];
@@ -101,7 +101,7 @@ export class DefaultPreemption implements PostFilterPlugin {
       // Reprieve: put the pod back; it stays a victim only if the pod no longer fits with it.
       ni.addPodInfo(pi);
       this.handle.runPreFilterExtensionAddPod(state, pod, pi, ni);
-      if (this.handle.runFilterPlugins(state, pod, ni)) {
+      if (this.handle.runFilterPluginsWithNominatedPods(state, pod, ni)) {
         ni.removePod(pi.pod);
         this.handle.runPreFilterExtensionRemovePod(state, pod, pi, ni);
         victims.push(pi.pod);

@@ -215,6 +215,26 @@ export class Framework implements Handle {
     return plugins;
   }
 
+  /**
+   * kube's RunFilterPluginsWithNominatedPods: when pods of equal or higher priority are nominated
+   * to the node (preemption made room for them), the filters must pass with them added as well
+   * as without them, so that a pod does not take the room preemption freed for another.
+   */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
+    if (!this.nominator.hasNominatedPods()) return this.runFilterPlugins(state, pod, nodeInfo);
+    const prio = pod.spec?.priority ?? 0;
+    const nominated = this.nominator.nominatedPodsForNode(nodeInfo.nodeName()).filter((pi) => pi.pod.metadata.uid !== pod.metadata.uid && (pi.pod.spec?.priority ?? 0) >= prio);
+    if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo);
+    const withNominated = nodeInfo.clone();
+    const stateWithNominated = state.clone();
+    for (const pi of nominated) {
+      withNominated.addPodInfo(pi);
+      const s = this.runPreFilterExtensionAddPod(stateWithNominated, pod, pi, withNominated);
+      if (s) return s;
+    }
+    return this.runFilterPlugins(stateWithNominated, pod, withNominated) ?? this.runFilterPlugins(state, pod, nodeInfo);
+  }
+
   /** Every Filter plugin in order; the first failure is the node's status. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
     const plugins = this.activeFilters(state);
