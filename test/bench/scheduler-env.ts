@@ -6,6 +6,7 @@
 import type { KindRef, KubeObject, Pod } from '@keelson/api';
 import { type Client, createSharedIndexInformer, FakeListerWatcher, type Lister, RealClock, type SharedIndexInformer, type SharedInformerFactory, silentLogger } from '@keelson/core';
 import defaultBinder from '@keelson/plugin-scheduler-default-binder';
+import defaultPreemption from '@keelson/plugin-scheduler-default-preemption';
 import imageLocality from '@keelson/plugin-scheduler-image-locality';
 import interPodAffinity from '@keelson/plugin-scheduler-inter-pod-affinity';
 import nodeAffinity from '@keelson/plugin-scheduler-node-affinity';
@@ -18,7 +19,7 @@ import topologySpread from '@keelson/plugin-scheduler-pod-topology-spread';
 import taintToleration from '@keelson/plugin-scheduler-taint-toleration';
 import { PluginRegistry, prioritySortRegistration, Scheduler, type SchedulerPluginRegistration } from '@keelson/scheduler';
 
-const plugins = [nodeName, unschedulable, taintToleration, fit, nodeAffinity, interPodAffinity, topologySpread, nodePorts, balanced, imageLocality, defaultBinder];
+const plugins = [nodeName, unschedulable, taintToleration, fit, nodeAffinity, interPodAffinity, topologySpread, nodePorts, balanced, imageLocality, defaultPreemption, defaultBinder];
 
 const key = (k: KindRef) => `${k.apiVersion}/${k.kind}`;
 
@@ -26,6 +27,8 @@ export class SchedulerBenchEnv {
   readonly clock = new RealClock();
   readonly sources = new Map<string, FakeListerWatcher<KubeObject>>();
   private readonly informers = new Map<string, SharedIndexInformer<KubeObject>>();
+  /** Pods deleted (preemption victims). */
+  deleted = 0;
   /** Pods bound so far (pods/binding calls). */
   bound = 0;
   /** When each binding happened (performance.now()), for per-second throughput samples. */
@@ -68,6 +71,12 @@ export class SchedulerBenchEnv {
       return { apiVersion: 'v1', kind: 'Status', status: 'Success' };
     },
     patch: async () => ({}),
+    // Preemption deletes its victims: without a kubelet they go at once (no graceful termination).
+    delete: async (kind: KindRef, name: string, opts: { namespace?: string }) => {
+      if (kind.kind !== 'Pod') throw new Error(`unexpected delete of ${kind.kind}`);
+      this.deleted++;
+      return this.source({ apiVersion: 'v1', kind: 'Pod' }).delete(`${opts.namespace}/${name}`) ?? {};
+    },
     // Kinds the cluster serves (PodTopologySpread probes Services, ReplicaSets, ... with a list).
     list: async (kind: KindRef) => {
       if (!['Service', 'ReplicaSet', 'Namespace'].includes(kind.kind)) throw new Error('not found');

@@ -35,6 +35,7 @@ export const defaultPlugins: readonly string[] = [
   'scheduler-node-ports',
   'scheduler-node-resources-balanced-allocation',
   'scheduler-image-locality',
+  'scheduler-default-preemption',
   'scheduler-default-binder',
   'runtime-sim',
   'kubelet',

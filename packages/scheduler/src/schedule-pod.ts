@@ -87,7 +87,7 @@ export class SchedulingAlgorithm {
     for (let i = 0; i < numAll && feasible.length < toFind; i++) {
       const ni = nodes[(start + i) % numAll]!;
       processed++;
-      const s = fwk.runFilterPlugins(state, pod, ni);
+      const s = fwk.runFilterPluginsWithNominatedPods(state, pod, ni);
       if (!s) {
         feasible.push(ni);
         continue;

@@ -118,7 +118,10 @@ export class Scheduler {
       cache: this.cache,
       queue: this.queue,
       responsibleFor: (pod) => this.profiles.has(pod.spec?.schedulerName ?? ''),
-      onPodDeleted: (pod) => this.waitingPods.get(pod.metadata.uid!)?.reject('', 'pod was deleted'),
+      onPodDeleted: (pod) => {
+        this.nominator.deleteNominatedPodIfExists(pod);
+        this.waitingPods.get(pod.metadata.uid!)?.reject('', 'pod was deleted');
+      },
     });
     await Promise.all([this.opts.informers.informerFor(PodKindRef).start(), this.opts.informers.informerFor({ apiVersion: 'v1', kind: 'Node' }).start()]);
     this.queue.run();
@@ -178,6 +181,7 @@ export class Scheduler {
           if (out.status.code === Code.Error) this.log.error('PostFilter failed', { pod: pod.metadata.name, error: out.status.message() });
           else postFilterMsg = out.status.message() || undefined;
           if (out.status.isSuccess() && out.result?.nominatedNodeName) this.nominator.addNominatedPod(pInfo.podInfo, out.result.nominatedNodeName);
+          else if (out.result?.nominatedNodeName === '') this.nominator.deleteNominatedPodIfExists(pod);
         }
         err.diagnosis.postFilterMsg = postFilterMsg;
         for (const p of err.diagnosis.unschedulablePlugins) pInfo.unschedulablePlugins.add(p);
@@ -197,6 +201,8 @@ export class Scheduler {
       await this.failure(fwk, pInfo, Status.error(err), 'SchedulerError');
       return;
     }
+    // Placed: no longer nominated anywhere (kube's assume).
+    this.nominator.deleteNominatedPodIfExists(pod);
     const reserve = await fwk.runReservePluginsReserve(state, assumed, host);
     if (reserve) {
       await fwk.runReservePluginsUnreserve(state, assumed, host);

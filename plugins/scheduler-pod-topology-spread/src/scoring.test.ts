@@ -1,5 +1,5 @@
 import type { Pod, TopologySpreadConstraint } from '@keelson/api';
-import { CycleState, makeNode, makePod, NodeInfo, type NodeScore, Snapshot } from '@keelson/scheduler';
+import { CycleState, makeNode, makePod, NodeInfo, type NodeScore, type SharedLister, Snapshot } from '@keelson/scheduler';
 import { describe, expect, it } from 'vitest';
 import type { SelectorSources } from './default-constraints.js';
 import { PodTopologySpread, type PodTopologySpreadArgs } from './pod-topology-spread.js';
@@ -21,13 +21,20 @@ function scores(incoming: Pod, nodes: [string, Record<string, string>][], existi
     return ni;
   });
   const snapshot = Snapshot.of(infos);
-  const pl = new PodTopologySpread({ snapshotSharedLister: () => snapshot }, opts.args, opts.sources);
-  const state = new CycleState();
-  const filtered = opts.filtered ? infos.filter((i) => opts.filtered!.includes(i.nodeName())) : infos;
-  if (pl.preScore(state, incoming, filtered)?.isSkip()) return 'skip';
-  const list: NodeScore[] = filtered.map((ni) => ({ name: ni.nodeName(), score: pl.score(state, incoming, ni) as number }));
-  pl.scoreExtensions().normalizeScore(state, incoming, list);
-  return Object.fromEntries(list.map((s) => [s.name, s.score]));
+  const run = (lister: SharedLister): Record<string, number> | 'skip' => {
+    const pl = new PodTopologySpread({ snapshotSharedLister: () => lister }, opts.args, opts.sources);
+    const state = new CycleState();
+    const filtered = opts.filtered ? infos.filter((i) => opts.filtered!.includes(i.nodeName())) : infos;
+    if (pl.preScore(state, incoming, filtered)?.isSkip()) return 'skip';
+    const list: NodeScore[] = filtered.map((ni) => ({ name: ni.nodeName(), score: pl.score(state, incoming, ni) as number }));
+    pl.scoreExtensions().normalizeScore(state, incoming, list);
+    return Object.fromEntries(list.map((s) => [s.name, s.score]));
+  };
+  const out = run(snapshot);
+  // Counting pod by pod (a lister without pod groups) scores the same.
+  const plain: SharedLister = { nodeInfos: () => ({ list: () => snapshot.list(), get: (n) => snapshot.get(n), havePodsWithAffinityList: () => snapshot.havePodsWithAffinityList(), havePodsWithRequiredAntiAffinityList: () => snapshot.havePodsWithRequiredAntiAffinityList() }) };
+  expect(run(plain)).toEqual(out);
+  return out;
 }
 
 // kube's TestPodTopologySpreadScore.

@@ -134,6 +134,8 @@ export interface PodNominator {
   addNominatedPod(pod: PodInfo, nodeName: string): void;
   deleteNominatedPodIfExists(pod: Pod): void;
   nominatedPodsForNode(nodeName: string): PodInfo[];
+  /** Any pod nominated anywhere (a quick check before looking per node). */
+  hasNominatedPods(): boolean;
 }
 
 /** Read access to the cycle's snapshot of the cluster. */
@@ -166,6 +168,13 @@ export interface Handle {
   getWaitingPod(uid: string): WaitingPod | undefined;
   iterateOverWaitingPods(fn: (wp: WaitingPod) => void): void;
   rejectWaitingPod(uid: string): boolean;
+  /** The profile's Filter plugins on one node (preemption's what-if checks). */
+  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined;
+  /** The same with the pods nominated to the node (of at least the pod's priority) counted there too. */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined;
+  /** PreFilter plugins' AddPod / RemovePod extensions (plugins whose PreFilter was skipped are left out). */
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podInfoToAdd: PodInfo, nodeInfo: NodeInfo): Status | undefined;
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podInfoToRemove: PodInfo, nodeInfo: NodeInfo): Status | undefined;
 }
 
 /** Creates a plugin instance for a profile; `args` are the profile's pluginConfig args (merged over the defaults). */

@@ -30,7 +30,7 @@ import type {
 import type { NodeInfo } from './node-info.js';
 import type { PluginRegistry } from './registry.js';
 import { Code, MaxNodeScore, MinNodeScore, Status, type StatusLike } from './status.js';
-import type { ClusterEventWithHint } from './types.js';
+import type { ClusterEventWithHint, PodInfo } from './types.js';
 import { MaxPermitTimeoutMs, WaitingPodImpl, type WaitingPods } from './waiting-pods.js';
 
 export interface FrameworkDeps {
@@ -181,6 +181,29 @@ export class Framework implements Handle {
     return { result, pluginsWithNodes };
   }
 
+  /**
+   * Every PreFilter plugin's AddPod / RemovePod extension (plugins whose PreFilter was skipped are
+   * left out): the state as if the pod were added to / removed from the node (preemption).
+   */
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podInfoToAdd: PodInfo, nodeInfo: NodeInfo): Status | undefined {
+    return this.runPreFilterExtension('addPod', state, podToSchedule, podInfoToAdd, nodeInfo);
+  }
+
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podInfoToRemove: PodInfo, nodeInfo: NodeInfo): Status | undefined {
+    return this.runPreFilterExtension('removePod', state, podToSchedule, podInfoToRemove, nodeInfo);
+  }
+
+  private runPreFilterExtension(which: 'addPod' | 'removePod', state: CycleState, pod: Pod, pi: PodInfo, nodeInfo: NodeInfo): Status | undefined {
+    for (const pl of this.built.points.preFilter as PreFilterPlugin[]) {
+      if (state.skipFilterPlugins.has(pl.name)) continue;
+      const ext = pl.preFilterExtensions?.();
+      if (!ext) continue;
+      const s = asStatus(ext[which](state, pod, pi, nodeInfo));
+      if (s) return wrapError(`running ${which === 'addPod' ? 'AddPod' : 'RemovePod'} on PreFilter plugin "${pl.name}"`, s.withPlugin(pl.name));
+    }
+    return undefined;
+  }
+
   /** The Filter plugins of the last cycle state (the filters run once per node: no per-node skip lookups). */
   private filterCache?: { state: CycleState; skips: number; plugins: FilterPlugin[] };
 
@@ -190,6 +213,26 @@ export class Framework implements Handle {
     const plugins = (this.built.points.filter as FilterPlugin[]).filter((pl) => !state.skipFilterPlugins.has(pl.name));
     this.filterCache = { state, skips: state.skipFilterPlugins.size, plugins };
     return plugins;
+  }
+
+  /**
+   * kube's RunFilterPluginsWithNominatedPods: when pods of equal or higher priority are nominated
+   * to the node (preemption made room for them), the filters must pass with them added as well
+   * as without them, so that a pod does not take the room preemption freed for another.
+   */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
+    if (!this.nominator.hasNominatedPods()) return this.runFilterPlugins(state, pod, nodeInfo);
+    const prio = pod.spec?.priority ?? 0;
+    const nominated = this.nominator.nominatedPodsForNode(nodeInfo.nodeName()).filter((pi) => pi.pod.metadata.uid !== pod.metadata.uid && (pi.pod.spec?.priority ?? 0) >= prio);
+    if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo);
+    const withNominated = nodeInfo.clone();
+    const stateWithNominated = state.clone();
+    for (const pi of nominated) {
+      withNominated.addPodInfo(pi);
+      const s = this.runPreFilterExtensionAddPod(stateWithNominated, pod, pi, withNominated);
+      if (s) return s;
+    }
+    return this.runFilterPlugins(stateWithNominated, pod, withNominated) ?? this.runFilterPlugins(state, pod, nodeInfo);
   }
 
   /** Every Filter plugin in order; the first failure is the node's status. */

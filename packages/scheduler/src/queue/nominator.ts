@@ -27,6 +27,10 @@ export class Nominator implements PodNominator {
     else this.byNode.delete(node);
   }
 
+  hasNominatedPods(): boolean {
+    return this.byNode.size > 0;
+  }
+
   nominatedPodsForNode(nodeName: string): PodInfo[] {
     return [...(this.byNode.get(nodeName) ?? [])];
   }
