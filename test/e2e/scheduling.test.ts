@@ -60,7 +60,7 @@ const settle = (check: () => Promise<void>) =>
 const nodeOf = async (pod: string) => (await kubectl('get', 'pod', pod, '-n', 'sched', '-o', 'jsonpath={.spec.nodeName}')).trim();
 
 beforeAll(async () => {
-  cluster = await up({ port: 0, store: 'memory', kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
+  cluster = await up({ port: 0, store: 'memory', nodes: 0, kubeconfig: join(dir, 'kubeconfig'), logLevel: 'warn', out: () => {} });
   await kubectl('create', 'ns', 'sched');
   for (const [n, z] of [['node-a', 'z1'], ['node-b', 'z1'], ['node-c', 'z2']]) await apply(n!, nodeYaml(n!, z!));
 });
