@@ -38,14 +38,21 @@ export async function budgetsForPod(client: Client, pod: Pod): Promise<PodDisrup
     if (isNotFound(err)) return [];
     throw err;
   }
-  return items.filter((pdb) => {
-    try {
-      const selector = labelSelectorAsSelector(pdb.spec?.selector);
-      return !selector.empty() && selector.matches(pod.metadata.labels);
-    } catch {
-      return false;
-    }
-  });
+  return items.filter((pdb) => budgetMatchesPod(pdb, pod));
+}
+
+/**
+ * Whether the budget covers the pod: same namespace, and a selector that is neither empty nor
+ * unparseable and matches the pod's labels (kube: a PDB with a nil or empty selector matches nothing).
+ */
+export function budgetMatchesPod(pdb: PodDisruptionBudget, pod: Pod): boolean {
+  if ((pdb.metadata.namespace ?? '') !== (pod.metadata.namespace ?? '')) return false;
+  try {
+    const selector = labelSelectorAsSelector(pdb.spec?.selector);
+    return !selector.empty() && selector.matches(pod.metadata.labels);
+  } catch {
+    return false;
+  }
 }
 
 /**
