@@ -46,13 +46,20 @@ export async function budgetsForPod(client: Client, pod: Pod): Promise<PodDisrup
  * unparseable and matches the pod's labels (kube: a PDB with a nil or empty selector matches nothing).
  */
 export function budgetMatchesPod(pdb: PodDisruptionBudget, pod: Pod): boolean {
-  if ((pdb.metadata.namespace ?? '') !== (pod.metadata.namespace ?? '')) return false;
+  return budgetMatcher(pdb)(pod);
+}
+
+/** budgetMatchesPod with the budget's selector parsed once, for checking many pods. */
+export function budgetMatcher(pdb: PodDisruptionBudget): (pod: Pod) => boolean {
+  const namespace = pdb.metadata.namespace ?? '';
+  let selector: ReturnType<typeof labelSelectorAsSelector>;
   try {
-    const selector = labelSelectorAsSelector(pdb.spec?.selector);
-    return !selector.empty() && selector.matches(pod.metadata.labels);
+    selector = labelSelectorAsSelector(pdb.spec?.selector);
   } catch {
-    return false;
+    return () => false;
   }
+  if (selector.empty()) return () => false;
+  return (pod) => (pod.metadata.namespace ?? '') === namespace && selector.matches(pod.metadata.labels);
 }
 
 /**

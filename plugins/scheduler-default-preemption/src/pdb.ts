@@ -1,6 +1,6 @@
 import type { PodDisruptionBudget, Pod } from '@keelson/api';
 import type { Client, Clock, Logger, SharedInformerFactory } from '@keelson/core';
-import { budgetMatchesPod, PodDisruptionBudgetKindRef } from '@keelson/plugin-core';
+import { budgetMatcher, PodDisruptionBudgetKindRef } from '@keelson/plugin-core';
 
 /** How long an unserved PodDisruptionBudget kind is remembered before the next probe. */
 export const PDB_PROBE_INTERVAL_MS = 30_000;
@@ -62,6 +62,14 @@ export class ServedPdbLister implements PdbSource {
   }
 }
 
+/** Parsed selectors, kept while the informer holds the same budget object (a preemption checks every node). */
+const matcherCache = new WeakMap<PodDisruptionBudget, (pod: Pod) => boolean>();
+function matcherOf(pdb: PodDisruptionBudget): (pod: Pod) => boolean {
+  let m = matcherCache.get(pdb);
+  if (!m) matcherCache.set(pdb, (m = budgetMatcher(pdb)));
+  return m;
+}
+
 /**
  * kube's filterPodsWithPDBViolation: walks the pods (already sorted most important first) and
  * takes one disruption from every budget matching each pod that is not yet in the budget's
@@ -69,6 +77,7 @@ export class ServedPdbLister implements PdbSource {
  */
 export function filterPodsWithPDBViolation<T extends { pod: Pod }>(podInfos: readonly T[], pdbs: readonly PodDisruptionBudget[]): { violating: T[]; nonViolating: T[] } {
   const allowed = pdbs.map((pdb) => pdb.status?.disruptionsAllowed ?? 0);
+  const matchers = pdbs.map(matcherOf);
   const violating: T[] = [];
   const nonViolating: T[] = [];
   for (const pi of podInfos) {
@@ -76,7 +85,7 @@ export function filterPodsWithPDBViolation<T extends { pod: Pod }>(podInfos: rea
     // A pod without labels matches no budget.
     if (Object.keys(pi.pod.metadata.labels ?? {}).length > 0) {
       pdbs.forEach((pdb, i) => {
-        if (!budgetMatchesPod(pdb, pi.pod)) return;
+        if (!matchers[i]!(pi.pod)) return;
         // Already in disruptedPods: its eviction was counted by the API server; don't decrement twice.
         if (pdb.status?.disruptedPods && pi.pod.metadata.name! in pdb.status.disruptedPods) return;
         allowed[i]!--;
