@@ -1,9 +1,9 @@
 import { ApiError, defineKind, definePlugin, type PodDisruptionBudget } from '@keelson/api';
-import { type Client, createSharedInformerFactory, type SharedInformerFactory } from '@keelson/core';
+import { type Client, createSharedInformerFactory, FakeClock, type SharedInformerFactory } from '@keelson/core';
 import { makePod } from '@keelson/scheduler';
 import { startTestCluster, type TestCluster } from '@keelson/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { filterPodsWithPDBViolation, PDB_PROBE_INTERVAL_MS, ServedPdbLister } from './pdb.js';
+import { filterPodsWithPDBViolation, PDB_PROBE_INTERVAL_MS, PDB_SYNC_WAIT_MS, ServedPdbLister } from './pdb.js';
 
 const budget = (name: string, matchLabels: Record<string, string>, disruptionsAllowed: number, disruptedPods?: Record<string, string>): PodDisruptionBudget => ({
   apiVersion: 'policy/v1',
@@ -95,6 +95,25 @@ describe('ServedPdbLister', () => {
     await c.client.create({ ...budget('db', { app: 'db' }, 0) });
     await c.eventually(async () => (await lister.list()).length === 2);
     expect(probes.n).toBe(probesAfter);
+  });
+
+  it('an informer that cannot sync delays a preemption by PDB_SYNC_WAIT_MS at most, then it goes on with the cache', async () => {
+    const clock = new FakeClock();
+    const cached = [budget('web', { app: 'web' }, 0)];
+    let synced = false;
+    const informer = { start: () => new Promise<void>(() => {}), hasSynced: () => synced, lister: () => ({ list: () => (synced ? cached : []) }) };
+    const fakeInformers = { informerFor: () => informer } as unknown as SharedInformerFactory;
+    const client = { list: async () => ({ items: [] }) } as unknown as Client;
+    const lister = new ServedPdbLister(client, fakeInformers, clock);
+    let done = false;
+    const first = lister.list().then((x) => ((done = true), x));
+    for (let i = 0; i < 10; i++) await Promise.resolve(); // the probe answers; the wait starts
+    await clock.advance(PDB_SYNC_WAIT_MS - 1);
+    expect(done).toBe(false);
+    await clock.advance(1);
+    expect(await first).toEqual([]);
+    synced = true;
+    expect((await lister.list()).map((p) => p.metadata.name)).toEqual(['web']);
   });
 
   it('a cluster without the kind: the real client answers 404 and preemption sees no budgets', async () => {

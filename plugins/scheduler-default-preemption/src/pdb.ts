@@ -5,6 +5,12 @@ import { budgetMatcher, PodDisruptionBudgetKindRef } from '@keelson/plugin-core'
 /** How long an unserved PodDisruptionBudget kind is remembered before the next probe. */
 export const PDB_PROBE_INTERVAL_MS = 30_000;
 
+/**
+ * How long one preemption waits for the budget informer's first sync (the first preemption after
+ * the kind is found); past that it goes on with what is cached rather than stall the scheduler.
+ */
+export const PDB_SYNC_WAIT_MS = 5_000;
+
 /** Where preemption reads the cluster's budgets (kube's pdbLister). */
 export interface PdbSource {
   /** Every budget in the cluster; none while the kind is not served. */
@@ -16,12 +22,14 @@ export interface PdbSource {
  * dependency on the plugin that serves them). Whether the kind is served is probed with a list
  * through the Client the first time preemption needs budgets and again at most every
  * PDB_PROBE_INTERVAL_MS while it is not (the scheduler may run before, or without, the plugin);
- * once served, the informer is started and its first sync awaited.
+ * once served, the informer is started and its first sync awaited (at most PDB_SYNC_WAIT_MS per
+ * preemption).
  */
 export class ServedPdbLister implements PdbSource {
   private served = false;
   private probedAt: number | undefined;
   private synced: Promise<boolean> | undefined;
+  private failed = false;
 
   constructor(
     private readonly client: Client,
@@ -32,8 +40,14 @@ export class ServedPdbLister implements PdbSource {
 
   async list(): Promise<readonly PodDisruptionBudget[]> {
     if (!(await this.ensureServed())) return [];
-    if (!(await this.synced)) return [];
-    return this.informers.lister<PodDisruptionBudget>(PodDisruptionBudgetKindRef).list();
+    const informer = this.informers.informerFor<PodDisruptionBudget>(PodDisruptionBudgetKindRef);
+    if (!informer.hasSynced() && !this.failed) {
+      const timeout = new AbortController();
+      await Promise.race([this.synced, this.clock.sleep(PDB_SYNC_WAIT_MS, timeout.signal).catch(() => undefined)]);
+      timeout.abort();
+      if (!informer.hasSynced()) this.log?.warn('PodDisruptionBudget informer not synced yet: preempting without budgets');
+    }
+    return informer.lister().list();
   }
 
   private async ensureServed(): Promise<boolean> {
@@ -54,6 +68,7 @@ export class ServedPdbLister implements PdbSource {
       .then(
         () => true,
         (err: unknown) => {
+          this.failed = true;
           this.log?.warn('PodDisruptionBudget informer did not sync', { error: err instanceof Error ? err.message : String(err) });
           return false;
         },
