@@ -1,4 +1,4 @@
-import type { Pod, PodCondition, PodDisruptionBudget } from '@keelson/api';
+import { isNotFound, type Pod, type PodCondition, type PodDisruptionBudget } from '@keelson/api';
 import { rfc3339 } from '@keelson/core';
 import {
   type CycleState,
@@ -152,6 +152,7 @@ export class DefaultPreemption implements PostFilterPlugin {
       try {
         await this.markDisruptionTarget(v, pod);
       } catch (err) {
+        if (isNotFound(err)) continue; // already gone
         this.handle.log.warn('adding the DisruptionTarget condition to a preemption victim failed', { pod: v.metadata.name, error: String(err) });
       }
       try {
