@@ -1,4 +1,4 @@
-import type { Pod, PodDisruptionBudget } from '@keelson/api';
+import { ApiError, type Pod, type PodDisruptionBudget } from '@keelson/api';
 import { type Client, FakeClock } from '@keelson/core';
 import { CycleState, type FilterPlugin, makeNode, makePod, NodeInfo, newPodInfo, SchedulingAlgorithm, Status } from '@keelson/scheduler';
 import { newTestFramework } from '@keelson/scheduler';
@@ -37,6 +37,7 @@ async function setup(nodes: Record<string, Pod[]>, capacity = 2, pdbs: PodDisrup
   const deleted: string[] = [];
   const patched: unknown[] = [];
   const calls: string[] = [];
+  const faults: { conditionPatch?: Error } = {};
   const client = {
     delete: async (_k: unknown, name: string) => {
       deleted.push(name);
@@ -44,8 +45,9 @@ async function setup(nodes: Record<string, Pod[]>, capacity = 2, pdbs: PodDisrup
       return {};
     },
     patch: async (_k: unknown, name: string, type: string, body: unknown) => {
-      patched.push(body);
       calls.push(`patch ${name} ${type}`);
+      if (type === 'strategic' && faults.conditionPatch) throw faults.conditionPatch;
+      patched.push(body);
       return {};
     },
   } as unknown as Client;
@@ -59,7 +61,7 @@ async function setup(nodes: Record<string, Pod[]>, capacity = 2, pdbs: PodDisrup
     infos,
     { client, clock: new FakeClock(Date.UTC(2025, 0, 1, 1)) },
   );
-  return { fwk, snapshot, deleted, patched, calls };
+  return { fwk, snapshot, deleted, patched, calls, faults };
 }
 
 async function preempt(env: Awaited<ReturnType<typeof setup>>, incoming: Pod) {
@@ -97,6 +99,17 @@ describe('DefaultPreemption', () => {
       },
       { status: { nominatedNodeName: 'n1' } },
     ]);
+  });
+
+  it('a victim gone before it could be marked is not deleted; another failure still deletes it', async () => {
+    const low = pod(1, 'n1');
+    const env = await setup({ n1: [low, pod(5, 'n1')] });
+    env.faults.conditionPatch = new ApiError(404, 'NotFound', `pods "${low.metadata.name}" not found`);
+    expect((await preempt(env, pod(10))).result?.nominatedNodeName).toBe('n1');
+    expect(env.deleted).toEqual([]);
+    env.faults.conditionPatch = new ApiError(500, 'InternalError', 'boom');
+    await preempt(env, pod(10));
+    expect(env.deleted).toEqual([low.metadata.name]);
   });
 
   it('a victim already marked DisruptionTarget by preemption is not patched again', async () => {
