@@ -165,4 +165,50 @@ ${extra}  nodeSelector: {kubernetes.io/hostname: ${node}}
       expect(await kubectl('get', 'pod', 'low', '-n', 'sched', '-o', 'jsonpath={.metadata.deletionTimestamp}')).not.toBe('');
     });
   });
+
+  it('a PodDisruptionBudget steers preemption to another victim, which gets DisruptionTarget before its deletion', async () => {
+    for (const n of ['pdb-1', 'pdb-2']) {
+      await apply(n, nodeYaml(n, 'z3').replace('labels: {', 'labels: {group: pdb, '));
+    }
+    await apply('pc-mid', 'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: mid}\nvalue: 10\n');
+    const cpu = (name: string, node: string, labels: string, extra = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: sched, labels: ${labels}}
+spec:
+${extra}  nodeSelector: {kubernetes.io/hostname: ${node}}
+  containers:
+  - name: c
+    image: nginx:1.27
+    resources: {requests: {cpu: "3500m"}}
+`;
+    // The lowest-priority pod (0) is guarded by a budget that allows no disruption; the other (10) is not.
+    await apply('guarded', cpu('guarded', 'pdb-1', '{app: guarded}'));
+    await apply('spare', cpu('spare', 'pdb-2', '{app: spare}', '  priorityClassName: mid\n'));
+    await apply('guarded-pdb', 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: guarded, namespace: sched}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: guarded}}\n');
+    await settle(async () => {
+      expect(await nodeOf('guarded')).toBe('pdb-1');
+      expect(await nodeOf('spare')).toBe('pdb-2');
+      expect(await kubectl('get', 'pdb', 'guarded', '-n', 'sched', '-o', 'jsonpath={.status.observedGeneration} {.status.disruptionsAllowed}')).toBe('1 0');
+    });
+    await apply('urgent-2', `apiVersion: v1
+kind: Pod
+metadata: {name: urgent-2, namespace: sched}
+spec:
+  priorityClassName: high
+  nodeSelector: {group: pdb}
+  containers:
+  - name: c
+    image: nginx:1.27
+    resources: {requests: {cpu: "2"}}
+`);
+    await settle(async () => {
+      expect(await kubectl('get', 'pod', 'urgent-2', '-n', 'sched', '-o', 'jsonpath={.status.nominatedNodeName}')).toBe('pdb-2');
+      expect(await kubectl('get', 'pod', 'spare', '-n', 'sched', '-o', 'jsonpath={.metadata.deletionTimestamp}')).not.toBe('');
+    });
+    expect(await kubectl('get', 'pod', 'guarded', '-n', 'sched', '-o', 'jsonpath={.metadata.deletionTimestamp}')).toBe('');
+    const cond = await kubectl('get', 'pod', 'spare', '-n', 'sched', '-o', 'jsonpath={.status.conditions[?(@.type=="DisruptionTarget")].reason} {.status.conditions[?(@.type=="DisruptionTarget")].message}');
+    expect(cond).toBe('PreemptionByScheduler default-scheduler: preempting to accommodate a higher priority pod');
+    const events = await kubectl('get', 'events', '-n', 'sched', '--field-selector', 'involvedObject.name=spare,reason=Preempted', '-o', 'jsonpath={.items[*].message}');
+    expect(events).toMatch(/^Preempted by pod \S+ on node pdb-2$/);
+  });
 });

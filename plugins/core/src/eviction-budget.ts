@@ -38,14 +38,28 @@ export async function budgetsForPod(client: Client, pod: Pod): Promise<PodDisrup
     if (isNotFound(err)) return [];
     throw err;
   }
-  return items.filter((pdb) => {
-    try {
-      const selector = labelSelectorAsSelector(pdb.spec?.selector);
-      return !selector.empty() && selector.matches(pod.metadata.labels);
-    } catch {
-      return false;
-    }
-  });
+  return items.filter((pdb) => budgetMatchesPod(pdb, pod));
+}
+
+/**
+ * Whether the budget covers the pod: same namespace, and a selector that is neither empty nor
+ * unparseable and matches the pod's labels (kube: a PDB with a nil or empty selector matches nothing).
+ */
+export function budgetMatchesPod(pdb: PodDisruptionBudget, pod: Pod): boolean {
+  return budgetMatcher(pdb)(pod);
+}
+
+/** budgetMatchesPod with the budget's selector parsed once, for checking many pods. */
+export function budgetMatcher(pdb: PodDisruptionBudget): (pod: Pod) => boolean {
+  const namespace = pdb.metadata.namespace ?? '';
+  let selector: ReturnType<typeof labelSelectorAsSelector>;
+  try {
+    selector = labelSelectorAsSelector(pdb.spec?.selector);
+  } catch {
+    return () => false;
+  }
+  if (selector.empty()) return () => false;
+  return (pod) => (pod.metadata.namespace ?? '') === namespace && selector.matches(pod.metadata.labels);
 }
 
 /**
