@@ -7,7 +7,7 @@ import { Agent, request } from 'node:http';
 import { percentile } from './lib.js';
 
 export type Command =
-  | { cmd: 'create'; ns: string; prefix: string; count: number; clients: number }
+  | { cmd: 'create'; ns: string; prefix: string; count: number; clients: number; /** The pod to create (its name is set per pod); default: podManifest. */ manifest?: Record<string, unknown> }
   | { cmd: 'load'; op: 'create' | 'get' | 'list' | 'update'; ns: string; clients: number; durationMs: number; pods: number }
   | { cmd: 'watch'; watchers: number; writes: number; ns: string }
   | { cmd: 'fetch'; path: string; accept?: string; paginate?: number };
@@ -102,7 +102,9 @@ async function createMany(c: Extract<Command, { cmd: 'create' }>): Promise<LoadR
     Array.from({ length: c.clients }, async () => {
       for (let i = next++; i < c.count; i = next++) {
         const t = performance.now();
-        const r = await send(agent, 'POST', `/api/v1/namespaces/${c.ns}/pods`, JSON.stringify(podManifest(c.ns, `${c.prefix}-${i}`)));
+        const name = `${c.prefix}-${i}`;
+        const body = c.manifest ? { ...c.manifest, metadata: { ...(c.manifest.metadata as object), name, namespace: c.ns } } : podManifest(c.ns, name);
+        const r = await send(agent, 'POST', `/api/v1/namespaces/${c.ns}/pods`, JSON.stringify(body));
         latencies.push(performance.now() - t);
         if (r.status !== 201) errors++;
       }
