@@ -1,4 +1,5 @@
 import type { Lease, Node, NodeCondition, Pod, Taint } from '@keelson/api';
+import { withComponent } from './component-context.js';
 import { createRateLimitingQueue, type RateLimitingQueue, type RunContext, type Runnable } from '@keelson/core';
 import { LeaseKind, NodeKind, PodKind } from '@keelson/plugin-core';
 import { markPodsNotReady } from './mark-pods-not-ready.js';
@@ -361,6 +362,6 @@ export function nodeLifecycleController(options: Partial<NodeLifecycleOptions> =
   return {
     name: 'node-lifecycle-controller',
     needLeaderElection: true,
-    start: (ctx) => new NodeLifecycleController(ctx, { ...defaultNodeLifecycleOptions, ...configured?.(ctx), ...options }).run(),
+    start: (ctx) => new NodeLifecycleController(withComponent(ctx, 'node-controller'), { ...defaultNodeLifecycleOptions, ...configured?.(ctx), ...options }).run(),
   };
 }

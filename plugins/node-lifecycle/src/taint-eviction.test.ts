@@ -1,7 +1,7 @@
 import type { Event as KubeEvent, Node, Pod } from '@keelson/api';
 import { EventKind, PodKind } from '@keelson/plugin-core';
 import { startTestCluster, type TestCluster } from '@keelson/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createNode, getNode, podExists, runningPod } from './fixtures.js';
 import nodeLifecyclePlugin, { taintEvictionController } from './index.js';
 import { defaultTolerationSeconds } from './default-toleration-seconds.js';
@@ -41,9 +41,12 @@ describe('taint eviction controller', () => {
     expect(await exists('other-node')).toBe(true);
     const gone = await c.client.get<Pod>(PodKind, 'short', { namespace: 'default' });
     expect(gone.status!.conditions!.find((x) => x.type === 'DisruptionTarget')).toMatchObject({ status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' });
-    await c.recorder.flush();
-    const events = (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.filter((e) => e.reason === 'TaintManagerEviction');
-    expect(events.map((e) => e.message).sort()).toEqual(['Marking for deletion Pod default/default', 'Marking for deletion Pod default/short']);
+    // The controller's own recorder (component taint-eviction-controller, as kube's) writes them.
+    await vi.waitFor(async () => {
+      const events = (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.filter((e) => e.reason === 'TaintManagerEviction');
+      expect(events.map((e) => e.message).sort()).toEqual(['Marking for deletion Pod default/default', 'Marking for deletion Pod default/short']);
+      expect(events.map((e) => e.source?.component)).toEqual(['taint-eviction-controller', 'taint-eviction-controller']);
+    });
   });
 
   it('honours tolerationSeconds to the second, counted from when the taint was seen', async () => {
@@ -75,9 +78,10 @@ describe('taint eviction controller', () => {
     await new Promise((r) => setTimeout(r, 20));
     await advance(600_000);
     expect(await exists('default')).toBe(true);
-    await c.recorder.flush();
-    const events = (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.filter((e) => e.reason === 'TaintManagerEviction');
-    expect(events.map((e) => e.message)).toEqual(['Cancelling deletion of Pod default/default']);
+    await vi.waitFor(async () => {
+      const events = (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.filter((e) => e.reason === 'TaintManagerEviction');
+      expect(events.map((e) => e.message)).toEqual(['Cancelling deletion of Pod default/default']);
+    });
   });
 
   it('a pod bound to an already tainted node is evicted on its own schedule', async () => {

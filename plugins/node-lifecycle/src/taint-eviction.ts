@@ -1,5 +1,6 @@
 import { isNotFound, type Node, type Pod, type PodCondition, type Taint } from '@keelson/api';
 import { type RunContext, type Runnable, rfc3339, type Timer } from '@keelson/core';
+import { withComponent } from './component-context.js';
 import { NodeKind, PodKind } from '@keelson/plugin-core';
 import { PodsByNode, splitKey } from './pods-by-node.js';
 import { getMatchingTolerations, minTolerationTime, noExecuteTaints } from './taints.js';
@@ -175,5 +176,5 @@ export class TaintEvictionController {
 export const taintEvictionController: Runnable = {
   name: 'taint-eviction-controller',
   needLeaderElection: true,
-  start: (ctx) => new TaintEvictionController(ctx).run(),
+  start: (ctx) => new TaintEvictionController(withComponent(ctx, 'taint-eviction-controller')).run(),
 };
