@@ -308,7 +308,11 @@ export class PodWorker {
           subresource: 'status',
         });
         this.lastWritten = json;
-        if (written.metadata.uid === this.uid) this.pod = { ...this.pod, status: written.status };
+        // Until the informer delivers it; when it already has (the watch beat the response), its
+        // object is the current one and stays shared with the cache rather than copied here.
+        if (written.metadata.uid === this.uid && Number(written.metadata.resourceVersion) > Number(this.pod.metadata.resourceVersion)) {
+          this.pod = { ...this.pod, status: written.status };
+        }
       } catch (err) {
         if (isNotFound(err)) return;
         this.host.log.warn('pod status update failed', { pod: this.key, error: (err as Error).message });
