@@ -1,4 +1,4 @@
-import { type KubeObject, internalError } from '@keelson/api';
+import { type KubeObject, type ManagedFieldsEntry, internalError } from '@keelson/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, flushMicrotasks } from '../clock/fake-clock.js';
 import { createLogger } from '../log.js';
@@ -262,7 +262,7 @@ describe('shared informer', () => {
   });
 
   it('applies its transform to every object before the cache and the handlers (stripManagedFields)', async () => {
-    const mf = { managedFields: [{ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }] };
+    const mf: { managedFields: ManagedFieldsEntry[] } = { managedFields: [{ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }] };
     const seeded = pod('a', {});
     seeded.metadata = { ...seeded.metadata, ...mf };
     const { fake, informer } = setup([seeded], { transform: stripManagedFields });
