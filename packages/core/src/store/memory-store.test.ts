@@ -58,7 +58,7 @@ describe('MemoryStore', () => {
     expect(store.size()).toBe(1);
   });
 
-  it('compacts periodically to the revision the previous tick saw (kube-apiserver every 5 minutes)', async () => {
+  it('compacts periodically when asked, to the revision the previous tick saw (kube-apiserver every 5 minutes)', async () => {
     const clock = new FakeClock();
     const store = new MemoryStore({ clock, compactIntervalMs: 60_000 });
     const a = await store.create('/k/a', '1');

@@ -47,15 +47,17 @@ export interface MemoryStoreOptions {
    */
   historyBytes?: number;
   /**
-   * Periodic compaction as kube-apiserver runs it against etcd (default every 5 minutes; 0 turns it
-   * off): each tick compacts to the revision the previous tick saw, so at least one interval of
-   * history stays available to watches resuming from a resourceVersion.
+   * Periodic compaction as kube-apiserver runs it against etcd (every 5 minutes there): each tick
+   * compacts to the revision the previous tick saw, so at least one interval of history stays
+   * available to watches resuming from a resourceVersion. Off by default (0): the watch cache
+   * answers 410 to a watch from below the store's compacted revision even while its ring still
+   * holds the events (kube's cacher serves those), so on a quiet cluster every informer re-watch
+   * after a tick would relist. The revision and byte bounds keep memory bounded meanwhile.
    */
   compactIntervalMs?: number;
 }
 
 export const DEFAULT_HISTORY_BYTES = 16 * 2 ** 20;
-export const DEFAULT_COMPACT_INTERVAL_MS = 5 * 60_000;
 
 /**
  * In-memory MVCC store: every key keeps its versions since the last compaction (snapshot reads
@@ -88,7 +90,7 @@ export class MemoryStore implements Store {
     this.clock = opts.clock ?? new RealClock();
     this.historyLimit = opts.historyLimit ?? 100_000;
     this.historyBytesLimit = opts.historyBytes ?? DEFAULT_HISTORY_BYTES;
-    const interval = opts.compactIntervalMs ?? DEFAULT_COMPACT_INTERVAL_MS;
+    const interval = opts.compactIntervalMs ?? 0;
     if (interval > 0) {
       this.compactor = this.clock.tick(interval, () => {
         if (this.closed) return;
