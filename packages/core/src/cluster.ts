@@ -6,6 +6,7 @@ import { createEventRecorder } from './events/recorder.js';
 import type { EventRecorder } from './events/interfaces.js';
 import type { SharedInformerFactory } from './informers/interfaces.js';
 import { createSharedInformerFactory } from './informers/factory.js';
+import { stripManagedFields } from './informers/shared-informer.js';
 import { type Logger, createLogger } from './log.js';
 import { Manager, type LeaderElector } from './controller/manager.js';
 import { loadPlugins, type LoadedPlugins } from './plugins/loader.js';
@@ -84,7 +85,9 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
   for (const kind of plugins.contributions('kinds') as readonly KindDefinition[]) kinds.register(kind);
   const registry = store ? new Registry({ store, kinds, clock, admission: [...plugins.contributions('admission')], watchCache: opts.watchCache }) : undefined;
   const client = remote ?? new InProcessClient(registry!);
-  const informers = createSharedInformerFactory({ client, clock, log: log.child('informers') });
+  // The shared caches hold objects without managedFields (as controller-runtime's and many
+  // client-go components' caches do): nothing in-process reads field ownership from them.
+  const informers = createSharedInformerFactory({ client, clock, log: log.child('informers'), transform: stripManagedFields });
   const recorder = createEventRecorder({ client, clock, component: opts.component ?? 'keelson', log: log.child('events') });
 
   const container = plugins.container;

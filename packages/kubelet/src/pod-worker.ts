@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Container, isNotFound, type Pod, type PodPhase, type PodStatus } from '@keelson/api';
 import { rfc3339, type Timer } from '@keelson/core';
 import type { AdmitResult } from './admission.js';
@@ -45,6 +46,7 @@ export class PodWorker {
   private syncAgain = false;
   private statusDirty = false;
   private writer: Promise<void> | undefined;
+  /** Digest of the last status written (not the JSON itself: ~1 KB per pod kept for a comparison). */
   private lastWritten = '';
   /** The pod was already finished when this agent first saw it: its status is left alone. */
   readonly adopted: boolean = false;
@@ -299,16 +301,20 @@ export class PodWorker {
     while (this.statusDirty && !this.finished) {
       this.statusDirty = false;
       const status = this.currentStatus();
-      const json = JSON.stringify(status);
-      if (json === this.lastWritten) continue;
+      const digest = createHash('sha1').update(JSON.stringify(status)).digest('base64');
+      if (digest === this.lastWritten) continue;
       try {
         const patch = { metadata: { uid: this.uid }, status: { ...status, ...(status.reason ? {} : { reason: null, message: null }) } };
         const written = await this.host.client.patch<Pod>(PodRef, this.pod.metadata.name!, 'merge', patch, {
           namespace: this.pod.metadata.namespace,
           subresource: 'status',
         });
-        this.lastWritten = json;
-        if (written.metadata.uid === this.uid) this.pod = { ...this.pod, status: written.status };
+        this.lastWritten = digest;
+        // Until the informer delivers it; when it already has (the watch beat the response), its
+        // object is the current one and stays shared with the cache rather than copied here.
+        if (written.metadata.uid === this.uid && Number(written.metadata.resourceVersion) > Number(this.pod.metadata.resourceVersion)) {
+          this.pod = { ...this.pod, status: written.status };
+        }
       } catch (err) {
         if (isNotFound(err)) return;
         this.host.log.warn('pod status update failed', { pod: this.key, error: (err as Error).message });

@@ -46,37 +46,72 @@ export function informerSources(opts: SourceOptions): NodeAgentSources {
   };
 }
 
-const byNode = 'nodeName';
+/** Informers already running in this process (the cluster's shared ones) for SharedNodeSources to use. */
+export interface SharedPodNodeInformers {
+  pods: SharedIndexInformer<Pod>;
+  nodes: SharedIndexInformer<Node>;
+}
 
-/** One pod informer (bound pods) and one node informer for every agent of this process. */
+/**
+ * One pod informer and one node informer for every agent of this process: the process's shared
+ * informers when given (the in-process control plane's, so a pod is decoded and cached once for
+ * the scheduler, the controllers and the agents), else its own pair (bound pods only).
+ */
 export class SharedNodeSources implements NodeAgentSources {
   private readonly pods: SharedIndexInformer<Pod>;
   private readonly nodes: SharedIndexInformer<Node>;
+  /** The informers were made here (stopped with the sources) rather than shared. */
+  private readonly owned: boolean;
+  private readonly registrations: { remove(): void }[] = [];
   private readonly podHandlers = new Map<string, ResourceEventHandler<Pod>>();
   private readonly nodeHandlers = new Map<string, ResourceEventHandler<Node>>();
+  /** Bound pods by node and key, as delivered so far (references to the informer's objects). */
+  private readonly bound = new Map<string, Map<string, Pod>>();
   private started: Promise<void> | undefined;
 
-  constructor(opts: SourceOptions) {
+  constructor(opts: SourceOptions & { informers?: SharedPodNodeInformers }) {
     const log = opts.log ?? silentLogger;
-    this.pods = createSharedIndexInformer<Pod>({
-      kind: PodRef,
-      listerWatcher: listWatchFromClient<Pod>(opts.client, PodRef, { fieldSelector: 'spec.nodeName!=' }),
-      clock: opts.clock,
-      log,
-      indexers: { [byNode]: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) },
-    });
-    this.nodes = createSharedIndexInformer<Node>({ kind: NodeRef, listerWatcher: listWatchFromClient<Node>(opts.client, NodeRef), clock: opts.clock, log });
-    const podTo = (p: Pod) => (p.spec?.nodeName ? this.podHandlers.get(p.spec.nodeName) : undefined);
-    this.pods.addEventHandler({
-      onAdd: (p, initial) => podTo(p)?.onAdd?.(p, initial),
-      onUpdate: (o, p) => podTo(p)?.onUpdate?.(o, p),
-      onDelete: (p, info) => podTo(p)?.onDelete?.(p, info),
-    });
-    this.nodes.addEventHandler({
-      onAdd: (n, initial) => this.nodeHandlers.get(n.metadata.name!)?.onAdd?.(n, initial),
-      onUpdate: (o, n) => this.nodeHandlers.get(n.metadata.name!)?.onUpdate?.(o, n),
-      onDelete: (n, info) => this.nodeHandlers.get(n.metadata.name!)?.onDelete?.(n, info),
-    });
+    this.owned = !opts.informers;
+    this.pods =
+      opts.informers?.pods ??
+      createSharedIndexInformer<Pod>({ kind: PodRef, listerWatcher: listWatchFromClient<Pod>(opts.client, PodRef, { fieldSelector: 'spec.nodeName!=' }), clock: opts.clock, log });
+    this.nodes = opts.informers?.nodes ?? createSharedIndexInformer<Node>({ kind: NodeRef, listerWatcher: listWatchFromClient<Node>(opts.client, NodeRef), clock: opts.clock, log });
+    const key = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
+    this.registrations.push(
+      this.pods.addEventHandler({
+        onAdd: (p, initial) => {
+          const node = p.spec?.nodeName;
+          if (!node) return;
+          this.remember(node, key(p), p);
+          return this.podHandlers.get(node)?.onAdd?.(p, initial);
+        },
+        onUpdate: (o, p) => {
+          const node = p.spec?.nodeName;
+          if (!node) return;
+          this.remember(node, key(p), p);
+          // A pod the scheduler just bound is new to its node (nodeName never changes once set).
+          if (o.spec?.nodeName !== node) return this.podHandlers.get(node)?.onAdd?.(p, false);
+          return this.podHandlers.get(node)?.onUpdate?.(o, p);
+        },
+        onDelete: (p, info) => {
+          const node = p.spec?.nodeName;
+          if (!node) return;
+          this.bound.get(node)?.delete(key(p));
+          return this.podHandlers.get(node)?.onDelete?.(p, info);
+        },
+      }),
+      this.nodes.addEventHandler({
+        onAdd: (n, initial) => this.nodeHandlers.get(n.metadata.name!)?.onAdd?.(n, initial),
+        onUpdate: (o, n) => this.nodeHandlers.get(n.metadata.name!)?.onUpdate?.(o, n),
+        onDelete: (n, info) => this.nodeHandlers.get(n.metadata.name!)?.onDelete?.(n, info),
+      }),
+    );
+  }
+
+  private remember(node: string, key: string, p: Pod): void {
+    let pods = this.bound.get(node);
+    if (!pods) this.bound.set(node, (pods = new Map()));
+    pods.set(key, p);
   }
 
   private start(): Promise<void> {
@@ -87,8 +122,8 @@ export class SharedNodeSources implements NodeAgentSources {
   async watchPods(nodeName: string, handler: ResourceEventHandler<Pod>): Promise<() => void> {
     await this.start();
     this.podHandlers.set(nodeName, handler);
-    // What the cache already holds for this node (a later duplicate notification is harmless).
-    for (const p of this.pods.getIndexer().byIndex(byNode, nodeName)) await handler.onAdd?.(p, true);
+    // What was delivered already for this node (a later duplicate notification is harmless).
+    for (const p of [...(this.bound.get(nodeName)?.values() ?? [])]) await handler.onAdd?.(p, true);
     return () => {
       if (this.podHandlers.get(nodeName) === handler) this.podHandlers.delete(nodeName);
     };
@@ -105,6 +140,8 @@ export class SharedNodeSources implements NodeAgentSources {
   }
 
   stop(): void {
+    for (const r of this.registrations) r.remove();
+    if (!this.owned) return;
     this.pods.stop();
     this.nodes.stop();
   }

@@ -1,3 +1,4 @@
+import type { Node, Pod } from '@keelson/api';
 import { createEventRecorder, type RunContext, type Runnable } from '@keelson/core';
 import { NodeAgent, nodeAddressing, type RuntimeRegistration, SharedNodeSources } from '@keelson/kubelet';
 import { KubeletOptionsError, KubeletOptionsToken } from './options.js';
@@ -23,8 +24,14 @@ export const kubeletRunnable: Runnable = {
     const count = opts.nodes ?? 3;
     const prefix = opts.namePrefix ?? 'node';
     const agents: NodeAgent[] = [];
-    // The nodes of this process share one pod watch and one node watch.
-    const sources = new SharedNodeSources({ client: ctx.client, clock: ctx.clock, log: ctx.log });
+    // The nodes of this process use the cluster's shared pod and node informers (one decoded copy
+    // of each pod for the agents, the scheduler and the controllers).
+    const sources = new SharedNodeSources({
+      client: ctx.client,
+      clock: ctx.clock,
+      log: ctx.log,
+      informers: { pods: ctx.informers.informerFor<Pod>({ apiVersion: 'v1', kind: 'Pod' }), nodes: ctx.informers.informerFor<Node>({ apiVersion: 'v1', kind: 'Node' }) },
+    });
     // One event recorder for all of them (a recorder's caches cost ~200 KB; events name no host).
     const recorder = opts.events === false ? (false as const) : createEventRecorder({ client: ctx.client, clock: ctx.clock, component: 'kubelet', log: ctx.log });
     for (let i = 1; i <= count; i++) {

@@ -21,6 +21,8 @@ export interface SharedInformerFactoryOptions {
   /** Watch only this namespace (all namespaces when absent). */
   namespace?: string;
   log?: Logger;
+  /** Applied by every informer to every object before its cache (see SharedIndexInformerOptions.transform). */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 export function createSharedInformerFactory(opts: SharedInformerFactoryOptions): SharedInformerFactory {
@@ -46,6 +48,7 @@ export function createSharedInformerFactory(opts: SharedInformerFactoryOptions):
           clock: opts.clock,
           resyncMs: opts.resyncMs,
           log,
+          transform: opts.transform,
         });
         informers.set(key, informer);
         // Requested after start(): started on request; `await informer.start()` waits for its sync.

@@ -1,11 +1,11 @@
-import { type KubeObject, internalError } from '@keelson/api';
+import { type KubeObject, type ManagedFieldsEntry, internalError } from '@keelson/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, flushMicrotasks } from '../clock/fake-clock.js';
 import { createLogger } from '../log.js';
 import { InformerAlreadyStartedError, InformerStoppedError } from './errors.js';
 import { FakeListerWatcher } from './fake-lister-watcher.js';
 import type { ResourceEventHandler, SharedIndexInformer } from './interfaces.js';
-import { type SharedIndexInformerOptions, createSharedIndexInformer } from './shared-informer.js';
+import { type SharedIndexInformerOptions, createSharedIndexInformer, stripManagedFields } from './shared-informer.js';
 
 const PodKind = { apiVersion: 'v1', kind: 'Pod' };
 
@@ -259,5 +259,25 @@ describe('shared informer', () => {
     await flushMicrotasks();
     expect(kept.events).toEqual(['add a@1']);
     expect(removed.events).toEqual([]);
+  });
+
+  it('applies its transform to every object before the cache and the handlers (stripManagedFields)', async () => {
+    const mf: { managedFields: ManagedFieldsEntry[] } = { managedFields: [{ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }] };
+    const seeded = pod('a', {});
+    seeded.metadata = { ...seeded.metadata, ...mf };
+    const { fake, informer } = setup([seeded], { transform: stripManagedFields });
+    const seen: KubeObject[] = [];
+    informer.addEventHandler({ onAdd: (o) => void seen.push(o), onUpdate: (_a, b) => void seen.push(b), onDelete: (o) => void seen.push(o) });
+    await informer.start();
+    const b = pod('b', { spec: { x: 1 } });
+    b.metadata = { ...b.metadata, ...mf };
+    fake.add(b);
+    fake.update({ ...fake.get('default/b')!, spec: { x: 2 } });
+    fake.delete('default/a');
+    await flushMicrotasks();
+    expect(seen.map((o) => `${o.metadata.name} ${o.metadata.managedFields === undefined}`)).toEqual(['a true', 'b true', 'b true', 'a true']);
+    expect(informer.getIndexer().list().map((o) => 'managedFields' in o.metadata)).toEqual([false]);
+    // The lister-watcher's own objects are left as they were.
+    expect(fake.get('default/b')!.metadata.managedFields).toHaveLength(1);
   });
 });

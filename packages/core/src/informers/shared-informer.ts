@@ -46,6 +46,24 @@ export interface SharedIndexInformerOptions<T extends KubeObject> {
   pageSize?: number;
   backoff?: BackoffOptions;
   random?: () => number;
+  /**
+   * Applied to every object before it enters the cache or reaches a handler (client-go's
+   * SetTransform), e.g. stripManagedFields. It must return a new object rather than change its
+   * argument (a ListerWatcher may hand out objects it keeps).
+   */
+  transform?: (obj: T) => T;
+}
+
+/**
+ * The informer transform that drops metadata.managedFields (client-go's
+ * TransformStripManagedFields): controllers do not read field ownership, and it is often most of
+ * a decoded object. An update built from a cached object keeps the stored managedFields, since a
+ * write without them leaves them as they are.
+ */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 /** client-go's minimumResyncPeriod. */
@@ -172,6 +190,8 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
 
   replace(items: T[], _resourceVersion: string): void {
     if (this.stopped) return;
+    const transform = this.opts.transform;
+    if (transform) items = items.map(transform);
     if (!this.synced) {
       this.indexer.replace(items);
       for (const l of this.listeners) {
@@ -197,6 +217,7 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
 
   delete(obj: T): void {
     if (this.stopped) return;
+    if (this.opts.transform) obj = this.opts.transform(obj);
     // A deletion of an object we never had is nothing to report (client-go's DeltaFIFO agrees).
     if (this.indexer.get(obj) === undefined) return;
     this.indexer.delete(obj);
@@ -225,6 +246,7 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
 
   private upsert(obj: T): void {
     if (this.stopped) return;
+    if (this.opts.transform) obj = this.opts.transform(obj);
     const old = this.indexer.get(obj);
     this.indexer.update(obj);
     this.distribute(old === undefined ? { type: 'add', obj, initial: false } : { type: 'update', oldObj: old, newObj: obj });

@@ -40,7 +40,24 @@ export interface MemoryStoreOptions {
   clock?: Clock;
   /** Revisions of history kept before older ones are compacted automatically (default 100,000). */
   historyLimit?: number;
+  /**
+   * Bytes of superseded values (older versions and tombstones) kept before the older half of the
+   * history is compacted automatically (default 16 MiB): history is bounded by size too, so a burst
+   * of large writes does not hold every old version until the revision limit.
+   */
+  historyBytes?: number;
+  /**
+   * Periodic compaction as kube-apiserver runs it against etcd (every 5 minutes there): each tick
+   * compacts to the revision the previous tick saw, so at least one interval of history stays
+   * available to watches resuming from a resourceVersion. Off by default (0): the watch cache
+   * answers 410 to a watch from below the store's compacted revision even while its ring still
+   * holds the events (kube's cacher serves those), so on a quiet cluster every informer re-watch
+   * after a tick would relist. The revision and byte bounds keep memory bounded meanwhile.
+   */
+  compactIntervalMs?: number;
 }
+
+export const DEFAULT_HISTORY_BYTES = 16 * 2 ** 20;
 
 /**
  * In-memory MVCC store: every key keeps its versions since the last compaction (snapshot reads
@@ -51,6 +68,12 @@ export class MemoryStore implements Store {
   readonly name = 'memory';
   private readonly clock: Clock;
   private readonly historyLimit: number;
+  private readonly historyBytesLimit: number;
+  /** Length of the values only history holds (superseded versions, tombstones), since the last compaction. */
+  private historyBytes = 0;
+  private readonly compactor?: Ticker;
+  /** The revision the previous periodic tick saw: the next tick compacts up to it. */
+  private lastTickRevision = 0;
   private revision = 0;
   private compacted = 0;
   private readonly keys = new SortedKeys();
@@ -66,6 +89,16 @@ export class MemoryStore implements Store {
   constructor(opts: MemoryStoreOptions = {}) {
     this.clock = opts.clock ?? new RealClock();
     this.historyLimit = opts.historyLimit ?? 100_000;
+    this.historyBytesLimit = opts.historyBytes ?? DEFAULT_HISTORY_BYTES;
+    const interval = opts.compactIntervalMs ?? 0;
+    if (interval > 0) {
+      this.compactor = this.clock.tick(interval, () => {
+        if (this.closed) return;
+        const target = this.lastTickRevision;
+        this.lastTickRevision = this.revision;
+        if (target > this.compacted) void this.compact(target);
+      });
+    }
   }
 
   async currentRevision(): Promise<number> {
@@ -145,6 +178,7 @@ export class MemoryStore implements Store {
     const rev = ++this.revision;
     const v: Version = { value, createRevision: latest.createRevision, modRevision: rev, version: latest.version + 1, deleted: false };
     this.append(key, v, history);
+    this.historyBytes += latest.value.length;
     this.emit({ type: 'put', kv: toKv(key, v), prevKv: toKv(key, latest) });
     return toKv(key, v);
   }
@@ -160,6 +194,7 @@ export class MemoryStore implements Store {
     const rev = ++this.revision;
     const tomb: Version = { value: latest.value, createRevision: latest.createRevision, modRevision: rev, version: latest.version, deleted: true };
     this.append(key, tomb, history);
+    this.historyBytes += latest.value.length;
     this.dead.add(key);
     const kv = toKv(key, tomb);
     this.emit({ type: 'delete', kv, prevKv: toKv(key, latest) });
@@ -203,6 +238,7 @@ export class MemoryStore implements Store {
     if (revision <= this.compacted) return;
     this.compacted = revision;
     this.log = this.log.slice(this.logIndexAfter(revision));
+    let historyBytes = 0;
     for (const [key, history] of this.versions) {
       // Keep the newest version at or below the compacted revision (the snapshot there) and all newer ones.
       let keepFrom = 0;
@@ -217,14 +253,19 @@ export class MemoryStore implements Store {
         this.versions.delete(key);
         this.keys.delete(key);
         this.dead.delete(key);
-      } else if (kept !== history) {
-        this.versions.set(key, kept);
+        continue;
       }
+      if (kept !== history) this.versions.set(key, kept);
+      const last = kept[kept.length - 1]!;
+      for (let i = 0; i < kept.length - 1; i++) historyBytes += kept[i]!.value.length;
+      if (last.deleted) historyBytes += last.value.length;
     }
+    this.historyBytes = historyBytes;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.compactor?.stop();
     for (const w of this.watchers) {
       w.stopped = true;
       w.ticker?.stop();
@@ -271,6 +312,17 @@ export class MemoryStore implements Store {
     }
     this.scheduleFlush();
     if (this.log.length > this.historyLimit) void this.compact(this.revision - Math.floor(this.historyLimit / 2));
+    else if (this.historyBytes > this.historyBytesLimit) void this.compact(this.halfHistoryRevision());
+  }
+
+  /** The revision up to which the log's events superseded about half of the history's bytes. */
+  private halfHistoryRevision(): number {
+    let bytes = 0;
+    for (const e of this.log) {
+      bytes += e.prevKv?.value.length ?? 0;
+      if (bytes * 2 >= this.historyBytes) return e.kv.modRevision;
+    }
+    return this.revision;
   }
 
   private scheduleFlush(): void {
