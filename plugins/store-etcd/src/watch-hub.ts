@@ -1,4 +1,4 @@
-import { type Clock, type Logger, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink } from '@keelson/core';
+import { type Clock, deliverPending, type Logger, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink } from '@keelson/core';
 import type { Etcd3 } from 'etcd3';
 import { RawWatch } from './raw-watch.js';
 
@@ -214,16 +214,7 @@ export class EtcdWatchHub {
       this.flushScheduled = false;
       for (const w of this.watchers) {
         if (w.stopped) continue;
-        if (w.pending.length) {
-          const batch = w.pending;
-          w.pending = [];
-          w.sentSinceTick = true;
-          try {
-            w.sink.events(batch);
-          } catch (err) {
-            w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
-          }
-        }
+        deliverPending(w);
         if (w.progressDue && !w.stopped) {
           const rev = w.progressDue;
           w.progressDue = 0;

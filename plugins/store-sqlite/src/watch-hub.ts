@@ -1,4 +1,4 @@
-import { type Clock, CompactedError, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink } from '@keelson/core';
+import { type Clock, CompactedError, deliverPending, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink } from '@keelson/core';
 import { prefixEnd } from './rows.js';
 
 /** What the hub reads from the store: the committed log and its bounds. */
@@ -146,16 +146,7 @@ export class WatchHub {
       this.flushScheduled = false;
       for (const w of this.watchers) {
         if (w.stopped) continue;
-        if (w.pending.length) {
-          const batch = w.pending;
-          w.pending = [];
-          w.sentSinceTick = true;
-          try {
-            w.sink.events(batch);
-          } catch (err) {
-            w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
-          }
-        }
+        deliverPending(w);
         // A live watch has every committed event in `pending` (commits publish synchronously).
         if (w.progressWanted && w.live && !w.stopped) {
           w.progressWanted = false;

@@ -16,6 +16,7 @@ import {
   type WatchSink,
 } from './store.js';
 import { SortedKeys } from './sorted-keys.js';
+import { deliverPending } from './watch-delivery.js';
 
 interface Version {
   value: string;
@@ -332,16 +333,7 @@ export class MemoryStore implements Store {
       this.flushScheduled = false;
       for (const w of this.watchers) {
         if (w.stopped) continue;
-        if (w.pending.length) {
-          const batch = w.pending;
-          w.pending = [];
-          w.sentSinceTick = true;
-          try {
-            w.sink.events(batch);
-          } catch (err) {
-            w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
-          }
-        }
+        deliverPending(w);
         // Every event up to the current revision is in `pending` as soon as it is written.
         if (w.progressWanted && !w.stopped) {
           w.progressWanted = false;
