@@ -1,6 +1,6 @@
 /** apps/v1 Deployment: defaults and validation as kube-apiserver (pkg/apis/apps/{v1,validation}), status and scale subresources. */
 import { type Deployment, defineKind, fieldError, type FieldError, type LabelSelector, nothing } from '@keelson/api';
-import { defaultPodTemplate, goLabelSelector, validateNonNegative, validatePodTemplate, validateSelector } from '@keelson/plugin-replicaset';
+import { defaultPodTemplate, goLabelSelector, replicasScale, validateNonNegative, validatePodTemplate, validateSelector } from '@keelson/plugin-replicaset';
 import { deploymentColumns } from './printers.js';
 import { DeploymentSchema } from './schema.js';
 
@@ -123,7 +123,7 @@ export const DeploymentKind = defineKind<Deployment>({
   tracksGeneration: true,
   subresources: {
     status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
+    scale: replicasScale,
   },
   printerColumns: deploymentColumns,
   schema: DeploymentSchema,

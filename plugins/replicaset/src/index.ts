@@ -8,7 +8,7 @@ export { ReplicaSetKind, goLabelSelector, validateSelector } from './replicaset-
 export { ReplicationControllerKind } from './replicationcontroller-kind.js';
 export { apps, replicaCondition, ReplicaSetSchema, ReplicationControllerSchema } from './schemas.js';
 export { replicaSetColumns, replicationControllerColumns, formatLabels, templateContainers } from './printers.js';
-export { defaultPodTemplate, validatePodTemplate, validateNonNegative, podFromTemplate, newControllerRef, goStringMap } from './template.js';
+export { defaultPodTemplate, replicasScale, validatePodTemplate, validateNonNegative, podFromTemplate, newControllerRef, goStringMap } from './template.js';
 export { ControllerExpectations, UIDTrackingControllerExpectations, EXPECTATIONS_TIMEOUT_MS, type Expectation } from './expectations.js';
 export { compareActivePods, compareRankedPods, rankByRelatedPodsOnSameNode, getPodsToDelete, podDeletionCost, POD_DELETION_COST, type RankedPod } from './ranking.js';
 export { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from './slow-start.js';

@@ -2,7 +2,7 @@ import { defineKind, fieldError, type FieldError, type LabelSelector, labelSelec
 import { replicaSetColumns } from './printers.js';
 import { ReplicaSetSchema } from './schemas.js';
 import { validateReplicaStatus } from './status-validation.js';
-import { defaultPodTemplate, validateNonNegative, validatePodTemplate } from './template.js';
+import { defaultPodTemplate, replicasScale, validateNonNegative, validatePodTemplate } from './template.js';
 
 /** Go's %#v of a *metav1.LabelSelector, as kube prints it in "field is immutable". */
 export function goLabelSelector(ls: LabelSelector | undefined): string {
@@ -51,7 +51,7 @@ export const ReplicaSetKind = defineKind<ReplicaSet>({
   tracksGeneration: true,
   subresources: {
     status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
+    scale: replicasScale,
   },
   printerColumns: replicaSetColumns,
   schema: ReplicaSetSchema,

@@ -2,7 +2,7 @@ import { defineKind, fieldError, type FieldError, type ReplicationController, se
 import { replicationControllerColumns } from './printers.js';
 import { ReplicationControllerSchema } from './schemas.js';
 import { validateReplicaStatus } from './status-validation.js';
-import { defaultPodTemplate, validateNonNegative, validatePodTemplate } from './template.js';
+import { defaultPodTemplate, replicasScale, validateNonNegative, validatePodTemplate } from './template.js';
 
 /**
  * core/v1 ReplicationController: a ReplicaSet with a label-map selector. As kube defaults it,
@@ -20,7 +20,7 @@ export const ReplicationControllerKind = defineKind<ReplicationController>({
   tracksGeneration: true,
   subresources: {
     status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
+    scale: replicasScale,
   },
   printerColumns: replicationControllerColumns,
   schema: ReplicationControllerSchema,

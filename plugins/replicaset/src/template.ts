@@ -3,13 +3,16 @@
  * defaulting and validation as kube-apiserver does for a PodTemplateSpec, and the pod a
  * controller creates from one (kube's GetPodFromTemplate).
  */
-import { fieldError, type FieldError, type OwnerReference, type Pod, type PodTemplateSpec, type Selector, validateLabels } from '@keelson/api';
+import { fieldError, type FieldError, type OwnerReference, type Pod, type PodTemplateSpec, type ScaleSubresource, type Selector, validateLabels } from '@keelson/api';
 import { PodKind } from '@keelson/plugin-core';
 
 /** Pod-only defaults that a template does not get (they come from pod defaulting and admission). */
 const podOnlyDefaults = ['enableServiceLinks', 'preemptionPolicy', 'priority'] as const;
 
 /** SetDefaults_PodSpec and the container defaults, applied to a template's spec in place. */
+/** The scale subresource of the replicated workload kinds (ReplicaSet, ReplicationController, Deployment). */
+export const replicasScale: ScaleSubresource = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' };
+
 export function defaultPodTemplate(template: PodTemplateSpec | undefined): void {
   if (!template?.spec) return;
   const spec = template.spec;
