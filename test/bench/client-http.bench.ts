@@ -22,6 +22,7 @@ import type { KubeObject, Pod } from '@keelson/api';
 import { HttpClient } from '@keelson/client-http';
 import { type Client, createCluster, MemoryStore, silentLogger } from '@keelson/core';
 import corePlugin from '@keelson/plugin-core';
+import { podManifest } from './pod-manifest.js';
 import { type BenchFigure, defineBench, round } from './lib.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,29 +31,7 @@ const CREATES = Number(process.env.CLIENT_BENCH_CREATES ?? 3_000);
 const WATCH_EVENTS = Number(process.env.CLIENT_BENCH_EVENTS ?? 5_000);
 const podKind = { apiVersion: 'v1', kind: 'Pod' };
 
-function pod(ns: string, name: string): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: ns, labels: { app: 'web', tier: 'frontend', 'pod-template-hash': '7d9f8c6b5d' }, annotations: { 'prometheus.io/scrape': 'true' } },
-    spec: {
-      containers: [
-        {
-          name: 'nginx',
-          image: 'nginx:1.27.3',
-          ports: [{ name: 'http', containerPort: 80 }],
-          env: [
-            { name: 'LOG_LEVEL', value: 'info' },
-            { name: 'UPSTREAM', value: 'http://api.default.svc.cluster.local:8080' },
-          ],
-          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-          readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 5 },
-        },
-        { name: 'exporter', image: 'nginx/nginx-prometheus-exporter:1.3.0', ports: [{ name: 'metrics', containerPort: 9113 }] },
-      ],
-    },
-  } as Pod;
-}
+const pod = (ns: string, name: string): Pod => podManifest(ns, name) as unknown as Pod;
 
 /** Runs `count` calls with `inFlight` workers; returns calls per second. */
 async function closedLoop(count: number, inFlight: number, call: (i: number) => Promise<unknown>): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import { percentile } from './lib.js';
+import { podManifest } from './pod-manifest.js';
 
 export type Command =
   | { cmd: 'create'; ns: string; prefix: string; count: number; clients: number; /** The pod to create (its name is set per pod); default: podManifest. */ manifest?: Record<string, unknown> }
@@ -48,44 +49,6 @@ function send(agent: Agent, method: string, path: string, body?: string, accept 
   });
 }
 
-/** A realistic pod manifest (~1 KB as sent): a web container with probes, env and a sidecar. */
-export function podManifest(ns: string, name: string, extraAnnotations: Record<string, string> = {}): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: ns,
-      labels: { app: 'web', tier: 'frontend', 'pod-template-hash': '7d9f8c6b5d', release: 'stable' },
-      annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9113', ...extraAnnotations },
-    },
-    spec: {
-      containers: [
-        {
-          name: 'nginx',
-          image: 'nginx:1.27.3',
-          ports: [{ name: 'http', containerPort: 80 }],
-          env: [
-            { name: 'LOG_LEVEL', value: 'info' },
-            { name: 'UPSTREAM', value: 'http://api.default.svc.cluster.local:8080' },
-          ],
-          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-          readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 5 },
-          volumeMounts: [{ name: 'config', mountPath: '/etc/nginx/conf.d', readOnly: true }],
-        },
-        {
-          name: 'exporter',
-          image: 'nginx/nginx-prometheus-exporter:1.3.0',
-          args: ['--nginx.scrape-uri=http://localhost/stub_status'],
-          ports: [{ name: 'metrics', containerPort: 9113 }],
-          resources: { requests: { cpu: '10m', memory: '16Mi' } },
-        },
-      ],
-      volumes: [{ name: 'config', configMap: { name: 'nginx-config' } }],
-      serviceAccountName: 'default',
-    },
-  };
-}
 
 function summarize(latencies: number[], seconds: number, errors: number, bytes: number): LoadResult {
   return { ops: latencies.length, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, bytes };
