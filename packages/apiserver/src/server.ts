@@ -6,6 +6,7 @@ import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroup
 import { validateFields } from './field-validation.js';
 import { acceptable, bodyMediaTypes, negotiate, parseMediaType } from './negotiation.js';
 import { answerMalformed } from './malformed.js';
+import { processMetrics } from './metrics.js';
 import { notAcceptable, validateQuery } from './query.js';
 import { openApiGroupVersion, openApiRoot } from './openapi.js';
 import { parseResourcePath } from './request-info.js';
@@ -59,6 +60,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     if (get && path === '/metrics') {
       const lines = ['# HELP apiserver_request_total Counter of apiserver requests broken out by verb, resource and HTTP response code.', '# TYPE apiserver_request_total counter'];
       for (const [k, v] of requests) lines.push(`apiserver_request_total{${k}} ${v}`);
+      lines.push(...processMetrics());
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
       return void res.end(lines.join('\n') + '\n');
     }
