@@ -12,3 +12,4 @@ export * from './duration.js';
 export * from './shape.js';
 export * from './schema/index.js';
 export * from './pod-status.js';
+export * from './json-equal.js';

@@ -1,4 +1,4 @@
-import { type Container, defineKind, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
+import { type Container, defineKind, jsonEqual, fieldError, type FieldError, isDNS1123Label, type Pod } from '@keelson/api';
 import { PodSchema } from './schemas/index.js';
 import { podColumns } from './printers/index.js';
 import { podBinding } from './pod-binding.js';
@@ -47,26 +47,14 @@ function validateContainers(list: Container[] | undefined, path: string, require
   return errs;
 }
 
-/** The spec fields a pod update may change (kube's ValidatePodUpdate). */
-function mutableView(pod: Pod): string {
+/** The spec without the fields a pod update may change (kube's ValidatePodUpdate). */
+function immutableSpec(pod: Pod): NonNullable<Pod['spec']> {
   const spec = JSON.parse(JSON.stringify(pod.spec ?? {})) as NonNullable<Pod['spec']>;
   for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) delete c.image;
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;
-  return canonicalJson(spec);
-}
-
-/** JSON with object keys sorted: a client (kubectl replace) may send the same spec in another key order. */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
+  return spec;
 }
 
 export const PodKind = defineKind<Pod>({
@@ -110,7 +98,7 @@ export const PodKind = defineKind<Pod>({
     if (spec?.dnsPolicy && !['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'].includes(spec.dnsPolicy)) {
       errs.push(fieldError('FieldValueNotSupported', 'spec.dnsPolicy', `"${spec.dnsPolicy}": supported values: "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"`));
     }
-    if (old && mutableView(pod) !== mutableView(old)) {
+    if (old && !jsonEqual(pod.spec, old.spec) && !jsonEqual(immutableSpec(pod), immutableSpec(old))) {
       errs.push(
         fieldError(
           'FieldValueForbidden',

@@ -1,4 +1,4 @@
-import { type KindDefinition, type KubeObject, kindApiVersion } from '@keelson/api';
+import { jsonEqualExcept, type KindDefinition, type KubeObject, kindApiVersion } from '@keelson/api';
 import type { KeyValue } from '../store/store.js';
 
 /** Objects are stored as JSON without resourceVersion; it is the key's modRevision on the way out. */
@@ -39,14 +39,14 @@ export function canonicalJson(value: unknown): string {
 
 /** The same stored object, ignoring resourceVersion and key order (a no-op write is skipped). */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return canonicalJson(strip(a)) === canonicalJson(strip(b));
+  return jsonEqualExcept(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, ['metadata']) && jsonEqualExcept({ ...a.metadata }, { ...b.metadata }, ['resourceVersion']);
 }
 
-/** Everything but metadata and status: a change here bumps metadata.generation. */
-export function specOf(obj: KubeObject): string {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return canonicalJson(rest);
+const notSpec = ['metadata', 'status', 'apiVersion', 'kind'];
+
+/** Everything but metadata and status is the same: a change there bumps metadata.generation. */
+export function sameSpec(a: KubeObject, b: KubeObject): boolean {
+  return jsonEqualExcept(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, notSpec);
 }
 
 /** The fields a field selector may name for an object of the kind. */

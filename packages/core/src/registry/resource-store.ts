@@ -17,7 +17,7 @@ import { type Clock, rfc3339 } from '../clock/clock.js';
 import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, type Store } from '../store/store.js';
 import { admit } from './admission.js';
-import { decodeObject, deepCopy, encodeObject, sameObject, specOf, typedCopy } from './codec.js';
+import { decodeObject, deepCopy, encodeObject, sameObject, sameSpec, typedCopy } from './codec.js';
 import { keyOf, namespaceOf, type ResourceContext } from './context.js';
 import { deleteObject } from './delete.js';
 import { objectStoreKey } from './keys.js';
@@ -355,7 +355,7 @@ export class ResourceStore {
       // Anything outside metadata and status changed: a new generation (never on /status).
       if (old.metadata.generation === undefined) delete next.metadata.generation;
       else next.metadata.generation = old.metadata.generation;
-      if (!subresource && this.kind.tracksGeneration !== false && specOf(next) !== specOf(old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+      if (!subresource && this.kind.tracksGeneration !== false && !sameSpec(next, old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
       validateObject(this.ctx, next, old, { statusOnly: subresource === 'status', skipKind: call.skipKindValidation });
       await admit(this.ctx, { operation: 'UPDATE', phase: 'validate', object: next, oldObject: old, dryRun, subresource });
       try {

@@ -1,5 +1,5 @@
+import { jsonEqual } from '@keelson/api';
 import type { PatchMetaLookup } from '../strategic-merge.js';
-import { canonicalJson } from '../codec.js';
 
 /**
  * Field sets as structured-merge-diff and metadata.managedFields (FieldsV1) describe them. A path
@@ -176,7 +176,7 @@ function step(node: unknown, e: PathElement): unknown {
   if (!Array.isArray(node)) return undefined;
   if (e.startsWith('k:')) {
     const key = JSON.parse(e.slice(2)) as Obj;
-    return node.find((item) => isObj(item) && Object.entries(key).every(([k, v]) => canonicalJson(item[k]) === canonicalJson(v)));
+    return node.find((item) => isObj(item) && Object.entries(key).every(([k, v]) => jsonEqual(item[k], v)));
   }
   if (e.startsWith('v:')) {
     const want = e.slice(2);

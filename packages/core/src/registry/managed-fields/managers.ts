@@ -1,5 +1,4 @@
-import type { KubeObject, ManagedFieldsEntry } from '@keelson/api';
-import { canonicalJson } from '../codec.js';
+import { jsonEqual, type KubeObject, type ManagedFieldsEntry } from '@keelson/api';
 import type { PatchMetaLookup } from '../strategic-merge.js';
 import { type FieldScope, FieldSet, fieldSetOf, fromFieldsV1, toFieldsV1, valueAt } from './fieldset.js';
 
@@ -82,9 +81,7 @@ export interface FieldChanges {
 
 /** Deep equality of JSON values (primitives compared directly: the common case for leaves). */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return canonicalJson(a) === canonicalJson(b);
+  return jsonEqual(a, b);
 }
 
 export function compareObjects(old: unknown, next: unknown, meta: PatchMetaLookup, scope: FieldScope): FieldChanges {
