@@ -3,7 +3,7 @@
  * then scale, pause, or roll out with the Deployment's strategy, and write the status.
  */
 import { type Deployment, getControllerOf, isInvalid, isNotFound, labelSelectorAsSelector, type Pod, type ReplicaSet, type Selector } from '@keelson/api';
-import { controller, type ReconcileContext, type Request } from '@keelson/core';
+import { controlledBy, controller, type ReconcileContext, type Request } from '@keelson/core';
 import { PodKind } from '@keelson/plugin-core';
 import { newControllerRef, ReplicaSetKind } from '@keelson/plugin-replicaset';
 import { DeploymentKind } from './deployment-kind.js';
@@ -60,6 +60,13 @@ async function claimReplicaSets(ctx: ReconcileContext, d: Deployment, selector: 
 /** getPodMapForDeployment: the Deployment's pods by the uid of their ReplicaSet. */
 function podMapFor(ctx: ReconcileContext, d: Deployment, selector: Selector, rsList: ReplicaSet[]): PodMap {
   const map: PodMap = new Map(rsList.map((rs) => [rs.metadata.uid!, []]));
+  const indexer = ctx.informers.informerFor<Pod>(PodKind).getIndexer();
+  const byOwner = rsList.map((rs) => controlledBy(indexer, rs.metadata.uid!));
+  if (byOwner.every((pods) => pods !== undefined)) {
+    // The pods each ReplicaSet controls that the Deployment's selector matches (the same map).
+    rsList.forEach((rs, i) => map.set(rs.metadata.uid!, byOwner[i]!.filter((p) => selector.matches(p.metadata.labels ?? {}))));
+    return map;
+  }
   for (const pod of ctx.lister<Pod>(PodKind).namespace(d.metadata.namespace ?? '').list(selector)) {
     const ref = getControllerOf(pod);
     if (ref && map.has(ref.uid)) map.get(ref.uid)!.push(pod);

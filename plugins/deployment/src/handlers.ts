@@ -5,7 +5,8 @@
  * waits for old pods to go).
  */
 import { type Deployment, getControllerOf, type KubeObject, labelSelectorAsSelector, type ReplicaSet } from '@keelson/api';
-import type { ResourceEventHandler, WatchContext } from '@keelson/core';
+import { ensureControllerUidIndex, type ResourceEventHandler, type WatchContext } from '@keelson/core';
+import { PodKind } from '@keelson/plugin-core';
 import { ReplicaSetKind } from '@keelson/plugin-replicaset';
 import { DeploymentKind } from './deployment-kind.js';
 
@@ -52,6 +53,8 @@ export function replicaSetEventHandler(w: WatchContext): ResourceEventHandler<Re
 }
 
 export function podEventHandler(w: WatchContext): ResourceEventHandler {
+  // A sync reads the pods of each of its ReplicaSets by the controller uid index.
+  ensureControllerUidIndex(w.informers.informerFor(PodKind));
   const handle = (pod: KubeObject) => {
     const ref = getControllerOf(pod);
     if (!ref || ref.kind !== 'ReplicaSet') return;

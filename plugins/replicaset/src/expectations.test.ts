@@ -1,5 +1,5 @@
 import type { Pod, ReplicaSet } from '@keelson/api';
-import { type Client, FakeClock, type ReconcileContext, silentLogger } from '@keelson/core';
+import { type Client, controllerUidIndexFunc, FakeClock, type ReconcileContext, silentLogger } from '@keelson/core';
 import { PodKind } from '@keelson/plugin-core';
 import { describe, expect, it } from 'vitest';
 import { EXPECTATIONS_TIMEOUT_MS, UIDTrackingControllerExpectations } from './expectations.js';
@@ -69,7 +69,7 @@ function fakeSync(replicas: number) {
     recorder,
     signal: new AbortController().signal,
     get: () => state,
-    informers: { informerFor: () => ({ getIndexer: () => ({ byIndex: () => [] }) }) },
+    informers: { informerFor: () => ({ getIndexer: () => ({ byIndex: (_index: string, value: string) => cache.pods.filter((p) => controllerUidIndexFunc(p)[0] === value) }) }) },
     lister: (kind: unknown) => ({
       namespace: () => ({ list: () => (kind === PodKind ? cache.pods : [rs]), get: () => rs }),
     }),

@@ -4,8 +4,8 @@
  * the controller owner of a pod, or for an orphan every controller whose selector matches it.
  */
 import { getControllerOf, isPodReady, type OwnerReference, parseApiVersion, type Pod } from '@keelson/api';
-import type { ResourceEventHandler, WatchContext } from '@keelson/core';
-import { CONTROLLER_UID_INDEX } from './replica-controller.js';
+import { ensureControllerUidIndex, type ResourceEventHandler, type WatchContext } from '@keelson/core';
+import { PodKind } from '@keelson/plugin-core';
 import type { ReplicaKindAdapter, Replicated } from './replicated.js';
 
 const podKey = (pod: Pod) => `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
@@ -25,12 +25,9 @@ function sameRef(a: OwnerReference | undefined, b: OwnerReference | undefined): 
 /** The replica kind's own events: forget expectations of deleted (or replaced) objects. */
 export function replicatedEventHandler<T extends Replicated>(w: WatchContext, adapter: ReplicaKindAdapter<T>): ResourceEventHandler {
   const { expectations } = w.get(adapter.stateToken);
-  // kube's controllerUIDIndex, for the pods of sibling ReplicaSets (a Deployment's); only possible before the informer starts.
-  try {
-    w.informers.informerFor(adapter.kind).addIndexers({ [CONTROLLER_UID_INDEX]: (o) => { const r = getControllerOf(o); return r ? [r.uid] : []; } });
-  } catch {
-    // Started already, or another controller added it: the controller falls back to a scan.
-  }
+  // kube's controllerUIDIndex, for the pods of sibling ReplicaSets (a Deployment's); only possible
+  // before the informer starts (the controller scans otherwise).
+  ensureControllerUidIndex(w.informers.informerFor(adapter.kind));
   return {
     onUpdate: (oldObj, newObj) => {
       if (oldObj.metadata.uid !== newObj.metadata.uid) expectations.deleteExpectations(objKey(oldObj as T));
@@ -42,6 +39,8 @@ export function replicatedEventHandler<T extends Replicated>(w: WatchContext, ad
 /** Pod events for one replica kind. */
 export function podEventHandler<T extends Replicated>(w: WatchContext, adapter: ReplicaKindAdapter<T>): ResourceEventHandler<Pod> {
   const { expectations } = w.get(adapter.stateToken);
+  // The pods a sync reads: owned or orphaned, by the controller uid index (kube's getRSPods).
+  ensureControllerUidIndex(w.informers.informerFor(PodKind));
   const lister = () => w.lister<T>(adapter.kind);
   const enqueue = (o: Replicated) => w.enqueue({ namespace: o.metadata.namespace, name: o.metadata.name! });
 

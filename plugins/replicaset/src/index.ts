@@ -15,7 +15,7 @@ export { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from './slow-start.js';
 export { PodControl } from './pod-control.js';
 export { claimPods, type ClaimOptions, type ClaimResult } from './claim.js';
 export { calculateStatus, updateStatus, getCondition, setCondition, removeCondition, REPLICA_FAILURE, type CalculatedStatus } from './status.js';
-export { replicaController, replicaStateProvider, replicaStateToken, syncReplicated, BURST_REPLICAS, CONTROLLER_UID_INDEX, type ReplicaControllerState } from './replica-controller.js';
+export { replicaController, replicaStateProvider, replicaStateToken, syncReplicated, BURST_REPLICAS, type ReplicaControllerState } from './replica-controller.js';
 export type { ReplicaKindAdapter, Replicated } from './replicated.js';
 
 /** ReplicaSets select pods with a metav1.LabelSelector. */

@@ -5,7 +5,7 @@
  * and write the status.
  */
 import { type ApiError, filterActivePods, type PluginContext, getControllerOf, isApiError, isNotFound, kindApiVersion, type OwnerReference, type Pod, type Selector, serviceToken } from '@keelson/api';
-import { ClientToken, ClockToken, controller, type ControllerDefinition, createEventRecorder, LoggerToken, type ReconcileContext, type Request } from '@keelson/core';
+import { ClientToken, ClockToken, CONTROLLER_UID_INDEX, controlledOrOrphans, controller, type ControllerDefinition, createEventRecorder, LoggerToken, type ReconcileContext, type Request } from '@keelson/core';
 import { PodKind } from '@keelson/plugin-core';
 import { claimPods } from './claim.js';
 import { UIDTrackingControllerExpectations } from './expectations.js';
@@ -20,8 +20,6 @@ import { newControllerRef } from './template.js';
 /** kube's BurstReplicas: at most this many creations or deletions per sync. */
 export const BURST_REPLICAS = 500;
 
-/** Index of the replica kind's informer: controller owner uid → objects (kube's controllerUIDIndex). */
-export const CONTROLLER_UID_INDEX = 'controllerUID';
 
 /** Per-cluster state of one replica controller: its expectations and its event source. */
 export interface ReplicaControllerState {
@@ -86,8 +84,10 @@ export async function syncReplicated<T extends Replicated>(ctx: ReconcileContext
     return;
   }
   const controllerRef = newControllerRef(obj, kindApiVersion(adapter.kind), adapter.kind.kind);
-  // Every active pod of the namespace: owned ones that stopped matching must be released too.
-  const active = filterActivePods(ctx.lister<Pod>(PodKind).namespace(namespace).list());
+  // The active pods it owns (those that stopped matching are released) and the namespace's orphans
+  // (kube's getRSPods over the controller uid index); every pod of the namespace without the index.
+  const pods = controlledOrOrphans(ctx.informers.informerFor<Pod>(PodKind).getIndexer(), obj.metadata.uid!, namespace) ?? ctx.lister<Pod>(PodKind).namespace(namespace).list();
+  const active = filterActivePods(pods);
   const { claimed, errors } = await claimPods(active, {
     controller: obj,
     selector,

@@ -9,3 +9,4 @@ export * from './listers.js';
 export * from './factory.js';
 export * from './kind-key.js';
 export * from './fake-lister-watcher.js';
+export * from './controller-index.js';
