@@ -8,6 +8,8 @@ export interface FieldOwner {
   set: FieldSet;
   /** The set as it was stored (its time is kept when the set does not change). */
   stored?: FieldSet;
+  /** The entry is the stored object's own, encoded by encodeManagers: kept as is while its set is unchanged. */
+  fromStore?: boolean;
 }
 
 /** Who made a write, as a managedFields entry is keyed: manager, operation, apiVersion, subresource. */
@@ -34,12 +36,14 @@ function isEntry(e: unknown): e is ManagedFieldsEntry {
  */
 export function baseManagers(incoming: unknown, stored: ManagedFieldsEntry[] | undefined): FieldOwner[] {
   let list = stored ?? [];
+  let fromStore = true;
   if (Array.isArray(incoming) && incoming.length > 0 && incoming.every(isEntry)) {
     list = incoming.length === 1 && Object.keys(incoming[0]!).length === 0 ? [] : (incoming as ManagedFieldsEntry[]);
+    fromStore = false;
   }
   return list.filter((e) => e.manager !== undefined).map((entry) => {
     const set = fromFieldsV1(entry.fieldsV1);
-    return { entry, set, stored: set };
+    return { entry, set, stored: set, fromStore };
   });
 }
 
@@ -48,7 +52,11 @@ export function encodeManagers(managers: FieldOwner[], time: string): ManagedFie
   const out: ManagedFieldsEntry[] = [];
   for (const m of managers) {
     if (m.set.size === 0) continue;
-    const unchanged = m.stored?.equals(m.set) ?? false;
+    const unchanged = m.stored !== undefined && (m.stored === m.set || m.stored.equals(m.set));
+    if (unchanged && m.fromStore && m.entry.time && m.entry.fieldsV1) {
+      out.push(m.entry);
+      continue;
+    }
     out.push({
       manager: m.entry.manager,
       operation: m.entry.operation,
