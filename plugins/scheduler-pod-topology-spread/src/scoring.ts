@@ -1,6 +1,6 @@
 import type { Pod } from '@keelson/api';
 import { type NodeInfo, type NodeScore, type PodGroupIndex, RequiredNodeAffinity } from '@keelson/scheduler';
-import { type Constraint, countPodsMatchSelector, LabelHostname, matchNodeInclusionPolicies, nodeLabelsMatchSpreadConstraints, podCounter } from './common.js';
+import { type Constraint, LabelHostname, matchNodeInclusionPolicies, nodeLabelsMatchSpreadConstraints, podCounter } from './common.js';
 
 /** kube's preScoreState. */
 export interface PreScoreState {
@@ -10,6 +10,8 @@ export interface PreScoreState {
   /** Per constraint: topology value → matching pods (hostname constraints are counted in Score). */
   topologyValueToPodCounts: Map<string, number>[];
   topologyNormalizingWeight: number[];
+  /** Per constraint: matching pods on a node (used for hostname constraints, from the pod groups when there are some). */
+  counters: ((ni: NodeInfo) => number)[];
 }
 
 /** kube's topologyNormalizingWeight: log(size + 2). */
@@ -19,7 +21,8 @@ export const scoreForCount = (cnt: number, maxSkew: number, tpWeight: number) =>
 
 /** kube's initPreScoreState and PreScore counting. */
 export function calPreScoreState(pod: Pod, constraints: Constraint[], filteredNodes: readonly NodeInfo[], allNodes: readonly NodeInfo[], requireAllTopologies: boolean, groups?: PodGroupIndex): PreScoreState {
-  const s: PreScoreState = { constraints, ignoredNodes: new Set(), topologyValueToPodCounts: constraints.map(() => new Map()), topologyNormalizingWeight: [] };
+  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace, groups));
+  const s: PreScoreState = { constraints, ignoredNodes: new Set(), topologyValueToPodCounts: constraints.map(() => new Map()), topologyNormalizingWeight: [], counters };
   const topoSize = constraints.map(() => 0);
   for (const ni of filteredNodes) {
     const node = ni.node()!;
@@ -40,7 +43,6 @@ export function calPreScoreState(pod: Pod, constraints: Constraint[], filteredNo
   s.topologyNormalizingWeight = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LabelHostname ? filteredNodes.length - s.ignoredNodes.size : topoSize[i]!));
   if (!constraints.some((c) => c.topologyKey !== LabelHostname)) return s;
   const required = new RequiredNodeAffinity(pod);
-  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace, groups));
   for (const ni of allNodes) {
     const node = ni.node();
     if (!node) continue;
@@ -65,7 +67,7 @@ export function scoreNode(s: PreScoreState, pod: Pod, ni: NodeInfo): number {
   s.constraints.forEach((c, i) => {
     const v = node.metadata.labels?.[c.topologyKey];
     if (v === undefined) return;
-    const cnt = c.topologyKey === LabelHostname ? countPodsMatchSelector(ni.pods, c.selector, pod.metadata.namespace) : (s.topologyValueToPodCounts[i]!.get(v) ?? 0);
+    const cnt = c.topologyKey === LabelHostname ? s.counters[i]!(ni) : (s.topologyValueToPodCounts[i]!.get(v) ?? 0);
     score += scoreForCount(cnt, c.maxSkew, s.topologyNormalizingWeight[i]!);
   });
   return Math.round(score);
