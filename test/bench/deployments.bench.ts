@@ -12,7 +12,8 @@
  *
  * The process runs the built CLI (packages/cli/dist, what `npm start` runs) when it is built,
  * else the sources through tsx (which itself adds ~60 MiB); the figures say which.
- * DEPLOY_NODE_OPTIONS passes V8 flags to it (e.g. --max-old-space-size=320, measured in the README).
+ * DEPLOY_NODE_OPTIONS passes node/V8 flags to it, DEPLOY_UP_FLAGS more `keelson up` flags (e.g.
+ * --heap-growth 0), DEPLOY_STORE another store URL (e.g. sqlite:, the default of `keelson up`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { type BenchFigure, defineBench, percentile, round } from './lib.js';
 const NODES = Number(process.env.DEPLOY_NODES ?? 100);
 const COUNT = Number(process.env.DEPLOY_COUNT ?? 100);
 const REPLICAS = Number(process.env.DEPLOY_REPLICAS ?? 30);
+const STORE = process.env.DEPLOY_STORE ?? 'memory';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const progress = (line: string) => process.stderr.write(`  deployments: ${line}\n`);
 
@@ -39,7 +41,7 @@ async function startUp(dir: string): Promise<{ child: ChildProcess; url: string;
   const how = existsSync(built) ? 'built CLI (dist)' : 'sources through tsx';
   const entry = existsSync(built) ? [built] : ['--import', 'tsx', '--conditions=source', join(root, 'packages', 'cli', 'src', 'bin.ts')];
   const flags = (process.env.DEPLOY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, ...entry, 'up', '--port', '0', '--store', 'memory', '--nodes', String(NODES), '--kubeconfig', join(dir, 'kubeconfig'), '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...flags, ...entry, 'up', '--port', '0', '--store', STORE, '--data-dir', join(dir, 'data'), '--nodes', String(NODES), '--kubeconfig', join(dir, 'kubeconfig'), '--log-level', 'warn', ...(process.env.DEPLOY_UP_FLAGS ?? '').split(' ').filter(Boolean)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,6 +61,13 @@ async function startUp(dir: string): Promise<{ child: ChildProcess; url: string;
     child.once('exit', (code) => reject(new Error(`keelson up exited (${code}):\n${out}`)));
   });
   return { child, url, how };
+}
+
+/** The V8 heap of the process, from its /metrics: in use, reserved, and the old space. */
+async function heapFigures(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const mib = (name: string) => round(Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1048576);
+  return `V8 heap ${mib('nodejs_heap_size_used_bytes')} MiB used of ${mib('nodejs_heap_size_total_bytes')} MiB (old space ${mib('nodejs_heap_space_size_used_bytes{space="old"}')} of ${mib('nodejs_heap_space_size_total_bytes{space="old"}')}), external ${mib('nodejs_external_memory_bytes')} MiB`;
 }
 
 interface PodEvent {
@@ -151,10 +160,11 @@ export default defineBench({
       podWatch.stop();
       const pods = COUNT * REPLICAS;
       const mem = procMemory(child.pid!);
+      const heap = await heapFigures(url);
       figures.push({ name: `${COUNT} Deployments × ${REPLICAS} replicas all Available`, value: round(allMs), unit: 'ms', notes: `${pods} pods on ${NODES} simulated nodes; creates (${COUNT} POSTs in parallel) took ${round(createdMs)} ms` });
       figures.push({ name: 'pod startup latency p50', value: round(percentile(startup, 50)), unit: 'ms', notes: `creation (ADDED on a watch over HTTP) → Running observed, ${startup.length} pods` });
       figures.push({ name: 'pod startup latency p99', value: round(percentile(startup, 99)), unit: 'ms', notes: "target ≤ 1000 ms; Kubernetes' SLO 5 s" });
-      figures.push({ name: `control-plane RSS with ${pods} pods`, value: mem.rss, unit: 'MiB', notes: `the keelson up process (${how}${process.env.DEPLOY_NODE_OPTIONS ? `, ${process.env.DEPLOY_NODE_OPTIONS}` : ''}): API server, store, controllers, scheduler, ${NODES} node agents; ${idle.rss} MiB with the nodes Ready and no pods; target ≤ 300 MB (286 MiB)` });
+      figures.push({ name: `control-plane RSS with ${pods} pods`, value: mem.rss, unit: 'MiB', notes: `the keelson up process (${how}, store ${STORE}${[process.env.DEPLOY_NODE_OPTIONS, process.env.DEPLOY_UP_FLAGS].filter(Boolean).map((f) => `, ${f}`).join('')}): API server, store, controllers, scheduler, ${NODES} node agents; ${idle.rss} MiB with the nodes Ready and no pods; target ≤ 300 MB (286 MiB); ${heap}` });
       figures.push({ name: 'control-plane peak RSS during the run', value: mem.peak, unit: 'MiB', notes: 'VmHWM of the keelson up process' });
     } finally {
       const exited = new Promise((r) => child.once('exit', r));
