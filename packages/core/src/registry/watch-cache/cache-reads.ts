@@ -77,9 +77,8 @@ export async function listFromCache<T extends KubeObject>(cache: WatchCache, kin
 
 /**
  * WATCH from the cache: with initial events ("", "0", or sendInitialEvents) the cache's objects
- * as ADDED at its revision, otherwise the ring's events after the resourceVersion: 410 when the
- * ring dropped them (or the store compacted them); from the store when they are older than the
- * cache itself. Then live events. Selection transitions become ADDED /
+ * as ADDED at its revision, otherwise the ring's events after the resourceVersion; from the store
+ * when the ring no longer (or never) had them; 410 when the store compacted them too. Then live events. Selection transitions become ADDED /
  * DELETED. Each watcher gets its own decoded objects.
  */
 export async function watchFromCache<T extends KubeObject>(
@@ -96,9 +95,10 @@ export async function watchFromCache<T extends KubeObject>(
   const withInitial = !rv || !!opts.sendInitialEvents;
   if ((await freshness(cache, store, rv)) === 'store') return watchObjects<T>(kind, store, clock, opts, handler);
   const compacted = withInitial ? 0 : await store.compactedRevision();
-  // History from before the cache started (e.g. a client resuming after this server restarted)
-  // was never in the ring: the store still has it unless compacted.
-  if (!withInitial && rv! < cache.listRevision && rv! >= Math.max(cache.evictedRevision, compacted)) {
+  // History the ring cannot replay: from before the cache started (a client resuming after this
+  // server restarted), or already dropped from the ring by a burst of writes. The store still has
+  // it unless compacted, and serves it (kube's cacher answers 410 here and the client relists).
+  if (!withInitial && rv! < cache.oldestRevision && rv! >= compacted) {
     return watchObjects<T>(kind, store, clock, opts, handler);
   }
 

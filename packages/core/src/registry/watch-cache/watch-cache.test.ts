@@ -11,11 +11,12 @@ import type { WatchCacheOptions } from './watch-cache.js';
 
 /**
  * A store whose watch deliveries can be held back (a cache lagging behind its store), failed
- * (a lost store watch), and whose progress requests can be withheld; it counts range reads.
+ * (a lost store watch), and whose progress requests can be withheld; it counts range reads and watches.
  */
 class ControlledStore implements Store {
   readonly name = 'controlled';
   ranges = 0;
+  watches = 0;
   paused = false;
   progressSupported = true;
   /** Progress requests are swallowed (a store that never answers). */
@@ -41,6 +42,7 @@ class ControlledStore implements Store {
 
   async watch(opts: StoreWatchOptions, sink: WatchSink): Promise<StoreWatch> {
     const relay = (fn: () => void) => (this.paused ? this.held.push(fn) : fn());
+    this.watches++;
     this.sinks.add(sink);
     const w = await this.inner.watch(opts, {
       events: (es: StoreEvent[]) => relay(() => sink.events(es)),
@@ -203,8 +205,8 @@ describe('watch cache: LIST', () => {
 });
 
 describe('watch cache: WATCH', () => {
-  it('replays from the ring inside the window, and answers 410 for a resourceVersion older than the window', async () => {
-    const { widgets, cache } = setup({ capacity: 3 });
+  it('replays from the ring inside the window; older history from the store, 410 once the store compacted it', async () => {
+    const { widgets, cache, store } = setup({ capacity: 3 });
     const a = await widgets.create(widget('a'));
     const revs = [a.metadata.resourceVersion!];
     let cur = a;
@@ -215,6 +217,14 @@ describe('watch cache: WATCH', () => {
     await flushMicrotasks();
     // 5 events, 3 kept: the window starts after the second.
     expect(cache().oldestRevision).toBe(Number(revs[1]));
+    const old = recorder();
+    const watches = store.watches;
+    const fromStore = await widgets.watch({ resourceVersion: revs[0] }, old.handler);
+    await flushMicrotasks();
+    expect(old.summary()).toEqual([`MODIFIED a@${revs[1]}`, `MODIFIED a@${revs[2]}`, `MODIFIED a@${revs[3]}`, `MODIFIED a@${revs[4]}`]);
+    expect(store.watches).toBe(watches + 1); // the store's history, not the ring
+    fromStore.stop();
+    await store.compact(Number(revs[1]));
     await expect(widgets.watch({ resourceVersion: revs[0] }, () => {})).rejects.toMatchObject({
       code: 410,
       reason: 'Expired',
