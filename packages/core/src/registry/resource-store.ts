@@ -348,7 +348,8 @@ export class ResourceStore {
       if (!kv) throw notFound(this.resource, name);
       const old = decodeObject<T>(kv);
       if (expectedRv && expectedRv !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
-      const next = mutate(deepCopy(old));
+      // mutate gets its own decoding of the stored object, which it may change and return.
+      const next = mutate(decodeObject<T>(kv));
       next.metadata.resourceVersion = old.metadata.resourceVersion;
       await admit(this.ctx, { operation: 'UPDATE', phase: 'mutate', object: next, oldObject: old, dryRun, subresource });
       if (!call.applied) next.metadata.managedFields = recordUpdate(old, next, this.writer(call.fieldManager, 'Update', subresource), this.patchMeta, this.scope(subresource));
@@ -416,15 +417,19 @@ export class ResourceStore {
   }
 }
 
-/** The stored object with only its status taken from the input (a status write). */
-function withStatusOf<T extends KubeObject>(old: T, input: KubeObject): T {
-  const next = deepCopy(old) as KubeObject;
+/**
+ * The stored object with only its status taken from the input (a status write). `current` is the
+ * update's own copy of the stored object (see guaranteedUpdate), changed in place.
+ */
+function withStatusOf<T extends KubeObject>(current: T, input: KubeObject): T {
+  const next = current as KubeObject;
   if (input.status === undefined) delete next.status;
   else next.status = deepCopy(input.status);
   return next as T;
 }
 
+/** Moves a field of the update's own copy of the stored object (see guaranteedUpdate) to the object being built. */
 function copyOrDelete<O extends object>(target: O, source: O, field: keyof O): void {
   if (source[field] === undefined) delete target[field];
-  else target[field] = deepCopy(source[field]);
+  else target[field] = source[field];
 }
