@@ -1,4 +1,4 @@
-import type { ReplicaSet } from '@keelson/api';
+import type { PodTemplateSpec, ReplicaSet } from '@keelson/api';
 import { describe, expect, it } from 'vitest';
 import { newDeployment } from './fixtures.js';
 import { computeHash, equalIgnoreHash, maxSurge, maxUnavailable, newRSNewReplicas, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, resolveFenceposts, safeEncodeString, setNewReplicaSetAnnotations } from './util.js';
@@ -31,6 +31,49 @@ describe('deployment util', () => {
     expect(equalIgnoreHash(a, b)).toBe(true);
     b.spec!.containers[0]!.image = 'other';
     expect(equalIgnoreHash(a, b)).toBe(false);
+  });
+
+  it('compares templates as their canonical JSON texts would (empty map values dropped, list items kept)', () => {
+    const canonicalText = (t: unknown) => {
+      const c = structuredClone(t ?? {}) as { metadata?: { labels?: Record<string, string> } };
+      if (c.metadata?.labels) delete c.metadata.labels['pod-template-hash'];
+      const canon = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(canon);
+        if (v && typeof v === 'object') {
+          const out: Record<string, unknown> = {};
+          for (const k of Object.keys(v).sort()) {
+            const x = canon((v as Record<string, unknown>)[k]);
+            if (x === null || x === undefined || (typeof x === 'object' && Object.keys(x as object).length === 0)) continue;
+            out[k] = x;
+          }
+          return out;
+        }
+        return v;
+      };
+      return JSON.stringify(canon(c));
+    };
+    const t = (spec: Record<string, unknown>, labels: Record<string, string> = { app: 'web' }) => ({ metadata: { labels }, spec }) as unknown as PodTemplateSpec;
+    const cases: [PodTemplateSpec, PodTemplateSpec][] = [
+      [t({ containers: [{ name: 'a' }] }), t({ containers: [{ name: 'a', resources: {} }] })],
+      [t({ containers: [{ name: 'a', resources: { limits: {} } }] }), t({ containers: [{ name: 'a' }] })],
+      [t({ containers: [{ name: 'a' }], volumes: [] }), t({ containers: [{ name: 'a' }] })],
+      [t({ containers: [{}] }), t({ containers: [null] })],
+      [t({ containers: [{ name: null }] }), t({ containers: [{}] })],
+      [t({ containers: [[]] }), t({ containers: [{}] })],
+      [t({ containers: [{ name: 'a' }] }), t({ containers: [{ name: 'b' }] })],
+      [t({ a: 1 }), t({ a: '1' })],
+      [t({ a: 0 }), t({})],
+      [t({ a: '' }), t({})],
+      [t({ a: false }), t({})],
+      [t({}, { app: 'web', 'pod-template-hash': 'x' }), t({}, { app: 'web' })],
+      [t({}, { 'pod-template-hash': 'x' }), t({}, {})],
+      [t({}, { app: 'web' }), t({}, { app: 'api' })],
+    ];
+    for (const [a, b] of cases) {
+      const want = canonicalText(a) === canonicalText(b);
+      expect(equalIgnoreHash(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(want);
+      expect(equalIgnoreHash(b, a)).toBe(want);
+    }
   });
 
   it('keeps the replaced revision in revision-history on a rollback', () => {

@@ -90,12 +90,50 @@ export function computeHash(template: PodTemplateSpec | undefined, collisionCoun
 
 /** EqualIgnoreHash: templates equal once the pod-template-hash label is dropped from both. */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  const strip = (t: PodTemplateSpec | undefined) => {
-    const c = structuredClone(t ?? {});
-    if (c.metadata?.labels) delete c.metadata.labels[DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY];
-    return JSON.stringify(canonical(c));
-  };
-  return strip(a) === strip(b);
+  return semanticEqual(withoutHash(a ?? {}), withoutHash(b ?? {}));
+}
+
+/** The template with its pod-template-hash label left out (a shallow copy along that path only). */
+function withoutHash(t: PodTemplateSpec): PodTemplateSpec {
+  const labels = t.metadata?.labels;
+  if (!labels || !(DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY in labels)) return t;
+  const { [DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY]: _hash, ...rest } = labels;
+  return { ...t, metadata: { ...t.metadata, labels: rest } };
+}
+
+/** Absent, null, an empty list, or a map of nothing but such values: what canonical drops. */
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v !== 'object') return false;
+  for (const k in v as Record<string, unknown>) if (!isEmpty((v as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/**
+ * JSON.stringify(canonical(a)) === JSON.stringify(canonical(b)), without building either: empty
+ * values of a map are dropped, list items are kept as they are.
+ */
+function semanticEqual(a: unknown, b: unknown): boolean {
+  const ea = isEmpty(a);
+  if (ea || isEmpty(b)) return ea && isEmpty(b);
+  return sameItem(a, b);
+}
+
+function sameItem(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameItem(a[i], b[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k in ra) if (!semanticEqual(ra[k], rb[k])) return false;
+  for (const k in rb) if (!(k in ra) && !isEmpty(rb[k])) return false;
+  return true;
 }
 
 const creation = (rs: ReplicaSet) => Date.parse(rs.metadata.creationTimestamp ?? '') || 0;
