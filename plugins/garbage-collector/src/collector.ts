@@ -26,9 +26,13 @@ export const garbageCollector: Runnable = {
 
     const observe = (kind: KindDefinition, obj: KubeObject) => {
       const uid = obj.metadata.uid!;
+      const prev = live.get(uid)?.obj;
       graph.upsert(kind, obj);
       live.set(uid, { kind, obj });
-      if (obj.metadata.ownerReferences?.length) enqueue('dependent', uid);
+      // As kube's graph builder: a dependent is looked at when it appears or its owner references
+      // change (an owner's deletion enqueues its dependents), not at every status write.
+      const refs = obj.metadata.ownerReferences;
+      if (refs?.length && (!prev || JSON.stringify(prev.metadata.ownerReferences ?? []) !== JSON.stringify(refs))) enqueue('dependent', uid);
       const fins = obj.metadata.finalizers ?? [];
       if (obj.metadata.deletionTimestamp && (fins.includes('orphan') || fins.includes('foregroundDeletion'))) enqueue('owner', uid);
     };
@@ -67,6 +71,10 @@ export const garbageCollector: Runnable = {
       const entry = live.get(uid);
       if (!entry) return;
       const { kind, obj } = entry;
+      // Every owner is in the cache and not being deleted (no "virtual" owner in kube's graph):
+      // nothing to do, without asking the API. Its deletion will enqueue this dependent again.
+      const cachedRefs = obj.metadata.ownerReferences ?? [];
+      if (cachedRefs.every((r) => { const o = live.get(r.uid)?.obj; return o !== undefined && o.metadata.name === r.name && !o.metadata.deletionTimestamp; })) return;
       const dep = await ctx.client.get(kind, obj.metadata.name!, { namespace: obj.metadata.namespace }).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
       if (!dep || dep.metadata.uid !== uid || dep.metadata.deletionTimestamp) return;
       const refs = dep.metadata.ownerReferences ?? [];
