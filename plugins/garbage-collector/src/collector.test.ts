@@ -2,7 +2,7 @@ import type { ConfigMap, KubeObject } from '@keelson/api';
 import { type Cluster, createCluster, FakeClock, silentLogger } from '@keelson/core';
 import corePlugin, { ConfigMapKind } from '@keelson/plugin-core';
 import { eventually } from '@keelson/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import gcPlugin from './index.js';
 
 const until = (check: () => Promise<boolean>) => eventually(check, 3000);
@@ -31,6 +31,24 @@ describe('garbage collector', () => {
     await cms().delete('owner');
     await until(async () => (await gone('child')) && (await gone('grandchild')));
     expect(await gone('bystander')).toBe(false);
+  });
+
+  it('deletes a dependent created with an owner that never existed', async () => {
+    await cms().create({ ...cm('stray'), metadata: { name: 'stray', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: 'no-such-uid', controller: true }] } });
+    await until(() => gone('stray'));
+  });
+
+  it('reads nothing from the API for writes to a dependent whose owner is in its cache', async () => {
+    const owner = await cms().create(cm('owner'));
+    let child = await cms().create(cm('child', [owner]));
+    await new Promise((r) => setTimeout(r, 50)); // the collector has seen both
+    const gets = vi.spyOn(cluster.client, 'get');
+    for (let i = 0; i < 5; i++) child = await cms().update({ ...child, data: { n: String(i) } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gets).not.toHaveBeenCalled();
+    gets.mockRestore();
+    await cms().delete('owner');
+    await until(() => gone('child'));
   });
 
   it('keeps a dependent that still has a live owner, dropping only the dangling reference', async () => {
