@@ -34,7 +34,10 @@ export interface ClusterOptions {
   logger?: Logger;
   /** Options per plugin name, seen by that plugin as ctx.options. */
   pluginOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Event source component for the cluster's own recorder. */
+  /**
+   * Event source component for the cluster's own recorder (`recorder`, EventRecorderToken);
+   * controllers and runnables record through recorders of their own component.
+   */
   component?: string;
   /** Gate runnables that need leader election (HA); without it this process always leads. */
   leaderElector?: LeaderElector;
@@ -52,6 +55,7 @@ export interface Cluster {
   readonly store: Store;
   readonly client: Client;
   readonly informers: SharedInformerFactory;
+  /** The cluster's own recorder (component: ClusterOptions.component); controllers have their own. */
   readonly recorder: EventRecorder;
   readonly manager: Manager;
   readonly clock: Clock;
@@ -102,7 +106,7 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
 
   await plugins.setupAll();
 
-  const manager = new Manager({ client, informers, recorder, clock, log: log.child('manager'), leaderElector: opts.leaderElector, services: container });
+  const manager = new Manager({ client, informers, clock, log: log.child('manager'), leaderElector: opts.leaderElector, services: container });
   const controllers = plugins.contributions('controllers');
   for (const def of controllers) manager.addController(def);
   for (const runnable of plugins.contributions('runnables')) manager.add(runnable);

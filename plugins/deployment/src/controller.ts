@@ -10,11 +10,12 @@ import { DeploymentKind } from './deployment-kind.js';
 import { podEventHandler, replicaSetEventHandler } from './handlers.js';
 import { type PodMap, rolloutRecreate } from './recreate.js';
 import { rolloutRolling } from './rolling.js';
-import { recorderToken, type SyncState, writeStatus } from './state.js';
+import { type SyncState, writeStatus } from './state.js';
 import { checkPausedConditions, syncDeploymentStatus } from './status.js';
 import { getAllReplicaSets, isScalingEvent, sync } from './sync.js';
 
 export const deploymentController = controller('deployment')
+  .component('deployment-controller')
   .for(DeploymentKind)
   .watchesEvents(ReplicaSetKind, replicaSetEventHandler)
   .watchesEvents(PodKind, podEventHandler)
@@ -78,7 +79,7 @@ function podMapFor(ctx: ReconcileContext, d: Deployment, selector: Selector, rsL
 export async function syncDeployment(ctx: ReconcileContext, req: Request): Promise<{ requeueAfter?: number } | void> {
   const cached = ctx.lister<Deployment>(DeploymentKind).namespace(req.namespace ?? '').get(req.name);
   if (!cached) return;
-  const s: SyncState = { d: structuredClone(cached), client: ctx.client, now: () => ctx.clock.now(), recorder: ctx.get(recorderToken) };
+  const s: SyncState = { d: structuredClone(cached), client: ctx.client, now: () => ctx.clock.now(), recorder: ctx.recorder };
   const d = s.d;
   const sel = d.spec?.selector;
   if (sel && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0) {

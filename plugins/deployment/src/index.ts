@@ -1,7 +1,6 @@
 import { definePlugin } from '@keelson/api';
 import { deploymentController } from './controller.js';
 import { DeploymentKind } from './deployment-kind.js';
-import { recorderProvider } from './state.js';
 
 export { DeploymentKind, defaultDeployment, validateDeployment } from './deployment-kind.js';
 export { deploymentColumns } from './printers.js';
@@ -14,6 +13,5 @@ export default definePlugin({
   name: 'deployment',
   dependsOn: ['core', 'replicaset'],
   kinds: [DeploymentKind],
-  provides: [recorderProvider],
   controllers: [deploymentController],
 });

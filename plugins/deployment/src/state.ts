@@ -3,19 +3,11 @@
  * writes replace it), the client, the clock, the Event recorder; and the writes kube's
  * deployment controller makes to ReplicaSets (scaleReplicaSet) and to the Deployment.
  */
-import { type Deployment, type DeploymentStatus, type PluginContext, type ReplicaSet, serviceToken } from '@keelson/api';
-import { type Client, ClientToken, ClockToken, createEventRecorder, type EventRecorder, LoggerToken } from '@keelson/core';
+import type { Deployment, DeploymentStatus, ReplicaSet } from '@keelson/api';
+import type { Client, EventRecorder } from '@keelson/core';
 import { ReplicaSetKind } from '@keelson/plugin-replicaset';
 import { DeploymentKind } from './deployment-kind.js';
 import { desiredOf, maxSurge, replicasAnnotationsNeedUpdate, replicasOf, setReplicasAnnotations } from './util.js';
-
-export const recorderToken = serviceToken<EventRecorder>('deployment.recorder');
-
-export const recorderProvider = {
-  token: recorderToken,
-  create: (ctx: PluginContext): EventRecorder =>
-    createEventRecorder({ client: ctx.get(ClientToken), clock: ctx.get(ClockToken), component: 'deployment-controller', log: ctx.get(LoggerToken).child('deployment-controller') }),
-};
 
 export interface SyncState {
   /** The Deployment: a private copy, replaced by what each write returns. */

@@ -1,4 +1,4 @@
-import { type Deployment, definePlugin, type Pod, type PodDisruptionBudget, type ReplicaSet } from '@keelson/api';
+import { type Deployment, definePlugin, type Event, type Pod, type PodDisruptionBudget, type ReplicaSet } from '@keelson/api';
 import { DeploymentKind } from '@keelson/plugin-deployment';
 import { ReplicaSetKind } from '@keelson/plugin-replicaset';
 import { startTestCluster, type TestCluster } from '@keelson/testing';
@@ -39,6 +39,13 @@ describe('disruption controller', () => {
     const after = await status('web', (s) => s.observedGeneration === 2);
     expect(after.status).toMatchObject({ currentHealthy: 3, desiredHealthy: 3, disruptionsAllowed: 0 });
     expect(after.status!.conditions![0]).toMatchObject({ status: 'False', reason: 'InsufficientPods' });
+  });
+
+  it('records its Events as kube\'s disruption controller does (component "controllermanager")', async () => {
+    c = await startTestCluster({ plugins: [disruptionPlugin] });
+    await c.client.create(pdb('lonely', { minAvailable: 1, selector: { matchLabels: { app: 'none' } } }));
+    const event = await c.eventually(async () => (await c.client.list<Event>({ apiVersion: 'v1', kind: 'Event' }, { namespace: 'default' })).items.find((e) => e.reason === 'NoPods'));
+    expect(event).toMatchObject({ type: 'Normal', message: 'No matching pods found', source: { component: 'controllermanager' }, reportingComponent: 'controllermanager' });
   });
 
   it('percentages and maxUnavailable scale by the owning Deployment (via its ReplicaSet) or ReplicaSet', async () => {

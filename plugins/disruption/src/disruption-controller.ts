@@ -153,6 +153,7 @@ async function syncBudget(ctx: ReconcileContext, pdb: PodDisruptionBudget): Prom
  * the pods it selects. Pod changes re-queue the budgets that select them (old and new labels).
  */
 export const disruptionController = controller('disruption')
+  .component('controllermanager') // kube's disruption controller records as "controllermanager"
   .for(PodDisruptionBudgetKind)
   .watchesEvents(PodKind, (w) => {
     const enqueueFor = (pod: Pod) => {

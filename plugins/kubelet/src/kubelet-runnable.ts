@@ -1,5 +1,5 @@
 import type { Node, Pod } from '@keelson/api';
-import { createEventRecorder, type RunContext, type Runnable } from '@keelson/core';
+import type { RunContext, Runnable } from '@keelson/core';
 import { NodeAgent, nodeAddressing, type RuntimeRegistration, SharedNodeSources } from '@keelson/kubelet';
 import { KubeletOptionsError, KubeletOptionsToken } from './options.js';
 import { RuntimeRegistryToken } from './runtime-registry.js';
@@ -32,8 +32,8 @@ export const kubeletRunnable: Runnable = {
       log: ctx.log,
       informers: { pods: ctx.informers.informerFor<Pod>({ apiVersion: 'v1', kind: 'Pod' }), nodes: ctx.informers.informerFor<Node>({ apiVersion: 'v1', kind: 'Node' }) },
     });
-    // One event recorder for all of them (a recorder's caches cost ~200 KB; events name no host).
-    const recorder = opts.events === false ? (false as const) : createEventRecorder({ client: ctx.client, clock: ctx.clock, component: 'kubelet', log: ctx.log });
+    // The runnable's recorder (component "kubelet") for all of them: events name no host.
+    const recorder = opts.events === false ? (false as const) : ctx.recorder;
     for (let i = 1; i <= count; i++) {
       const nodeName = `${prefix}${i}`;
       const addr = nodeAddressing(i, { nodeCIDR: opts.nodeCIDR, clusterCIDR: opts.clusterCIDR, nodeCIDRMaskSize: opts.nodeCIDRMaskSize });

@@ -49,8 +49,8 @@ describe('node lifecycle controller', () => {
     expect(pod!.status!.phase).toBe('Running');
     await c.recorder.flush();
     const events = (await c.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items;
-    expect(events.find((e) => e.reason === 'NodeNotReady' && e.involvedObject.kind === 'Pod')).toMatchObject({ type: 'Warning', message: 'Node is not ready' });
-    expect(events.find((e) => e.reason === 'NodeNotReady' && e.involvedObject.kind === 'Node')).toMatchObject({ type: 'Normal', message: 'Node lost status is now: NodeNotReady' });
+    expect(events.find((e) => e.reason === 'NodeNotReady' && e.involvedObject.kind === 'Pod')).toMatchObject({ type: 'Warning', message: 'Node is not ready', source: { component: 'node-controller' } });
+    expect(events.find((e) => e.reason === 'NodeNotReady' && e.involvedObject.kind === 'Node')).toMatchObject({ type: 'Normal', message: 'Node lost status is now: NodeNotReady', source: { component: 'node-controller' } });
 
     // NoSchedule at once (condition taint), NoExecute from the next pass (rate-limited queue).
     await c.eventually(async () => (await taints('lost')).includes('node.kubernetes.io/unreachable:NoSchedule'));

@@ -1,5 +1,4 @@
 import type { Lease, Node, NodeCondition, Pod, Taint } from '@keelson/api';
-import { withComponent } from './component-context.js';
 import { createRateLimitingQueue, type RateLimitingQueue, type RunContext, type Runnable } from '@keelson/core';
 import { LeaseKind, NodeKind, PodKind } from '@keelson/plugin-core';
 import { markPodsNotReady } from './mark-pods-not-ready.js';
@@ -361,7 +360,8 @@ export class NodeLifecycleController {
 export function nodeLifecycleController(options: Partial<NodeLifecycleOptions> = {}, configured?: (ctx: RunContext) => Partial<NodeLifecycleOptions> | undefined): Runnable {
   return {
     name: 'node-lifecycle-controller',
+    component: 'node-controller',
     needLeaderElection: true,
-    start: (ctx) => new NodeLifecycleController(withComponent(ctx, 'node-controller'), { ...defaultNodeLifecycleOptions, ...configured?.(ctx), ...options }).run(),
+    start: (ctx) => new NodeLifecycleController(ctx, { ...defaultNodeLifecycleOptions, ...configured?.(ctx), ...options }).run(),
   };
 }

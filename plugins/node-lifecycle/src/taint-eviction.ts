@@ -1,6 +1,5 @@
 import { isNotFound, type Node, type Pod, type PodCondition, type Taint } from '@keelson/api';
 import { type RunContext, type Runnable, rfc3339, type Timer } from '@keelson/core';
-import { withComponent } from './component-context.js';
 import { NodeKind, PodKind } from '@keelson/plugin-core';
 import { PodsByNode, splitKey } from './pods-by-node.js';
 import { getMatchingTolerations, minTolerationTime, noExecuteTaints } from './taints.js';
@@ -175,6 +174,7 @@ export class TaintEvictionController {
 /** The taint eviction controller as a Runnable. */
 export const taintEvictionController: Runnable = {
   name: 'taint-eviction-controller',
+  component: 'taint-eviction-controller',
   needLeaderElection: true,
-  start: (ctx) => new TaintEvictionController(withComponent(ctx, 'taint-eviction-controller')).run(),
+  start: (ctx) => new TaintEvictionController(ctx).run(),
 };

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { EXPECTATIONS_TIMEOUT_MS, UIDTrackingControllerExpectations } from './expectations.js';
 import { newReplicaSet } from './fixtures.js';
 import { replicaSetAdapter } from './index.js';
-import { PodControl } from './pod-control.js';
 import { syncReplicated } from './replica-controller.js';
 
 describe('ControllerExpectations', () => {
@@ -61,7 +60,7 @@ function fakeSync(replicas: number) {
     patch: async () => ({}),
   } as unknown as Client;
   const recorder = { event() {}, eventf() {}, flush: async () => {} };
-  const state = { expectations: new UIDTrackingControllerExpectations(clock), podControl: new PodControl(client, recorder) };
+  const state = { expectations: new UIDTrackingControllerExpectations(clock) };
   const ctx = {
     client,
     clock,

@@ -22,6 +22,7 @@ export type { ReplicaKindAdapter, Replicated } from './replicated.js';
 export const replicaSetAdapter: ReplicaKindAdapter<ReplicaSet> = {
   kind: ReplicaSetKind,
   name: 'replicaset',
+  component: 'replicaset-controller',
   selector: (rs) => labelSelectorAsSelector(rs.spec?.selector),
   stateToken: replicaStateToken('replicaset'),
 };
@@ -30,6 +31,7 @@ export const replicaSetAdapter: ReplicaKindAdapter<ReplicaSet> = {
 export const replicationControllerAdapter: ReplicaKindAdapter<ReplicationController> = {
   kind: ReplicationControllerKind,
   name: 'replicationcontroller',
+  component: 'replication-controller',
   selector: (rc) => selectorFromSet(rc.spec?.selector ?? {}),
   stateToken: replicaStateToken('replicationcontroller'),
 };
@@ -42,6 +44,6 @@ export default definePlugin({
   name: 'replicaset',
   dependsOn: ['core'],
   kinds: [ReplicaSetKind, ReplicationControllerKind],
-  provides: [replicaStateProvider(replicaSetAdapter, 'replicaset-controller'), replicaStateProvider(replicationControllerAdapter, 'replication-controller')],
+  provides: [replicaStateProvider(replicaSetAdapter), replicaStateProvider(replicationControllerAdapter)],
   controllers: [replicaSetController, replicationControllerController],
 });

@@ -5,7 +5,7 @@
  * and write the status.
  */
 import { type ApiError, filterActivePods, type PluginContext, getControllerOf, isApiError, isNotFound, kindApiVersion, type OwnerReference, type Pod, type Selector, serviceToken } from '@keelson/api';
-import { ClientToken, ClockToken, CONTROLLER_UID_INDEX, controlledOrOrphans, controller, type ControllerDefinition, createEventRecorder, LoggerToken, type ReconcileContext, type Request } from '@keelson/core';
+import { ClockToken, CONTROLLER_UID_INDEX, controlledOrOrphans, controller, type ControllerDefinition, type ReconcileContext, type Request } from '@keelson/core';
 import { PodKind } from '@keelson/plugin-core';
 import { claimPods } from './claim.js';
 import { UIDTrackingControllerExpectations } from './expectations.js';
@@ -21,10 +21,9 @@ import { newControllerRef } from './template.js';
 export const BURST_REPLICAS = 500;
 
 
-/** Per-cluster state of one replica controller: its expectations and its event source. */
+/** Per-cluster state of one replica controller: its expectations. */
 export interface ReplicaControllerState {
   readonly expectations: UIDTrackingControllerExpectations;
-  readonly podControl: PodControl;
 }
 
 /** The service token of a replica controller's state (provided by the plugin that runs it). */
@@ -32,16 +31,11 @@ export function replicaStateToken(name: string) {
   return serviceToken<ReplicaControllerState>(`replicaset.${name}.state`);
 }
 
-/** The ServiceProvider of a replica controller's state; `component` is the Events' source. */
-export function replicaStateProvider(adapter: ReplicaKindAdapter<any>, component: string) {
+/** The ServiceProvider of a replica controller's state. */
+export function replicaStateProvider(adapter: ReplicaKindAdapter<any>) {
   return {
     token: adapter.stateToken,
-    create: (ctx: PluginContext): ReplicaControllerState => {
-      const clock = ctx.get(ClockToken);
-      const client = ctx.get(ClientToken);
-      const recorder = createEventRecorder({ client, clock, component, log: ctx.get(LoggerToken).child(component) });
-      return { expectations: new UIDTrackingControllerExpectations(clock), podControl: new PodControl(client, recorder) };
-    },
+    create: (ctx: PluginContext): ReplicaControllerState => ({ expectations: new UIDTrackingControllerExpectations(ctx.get(ClockToken)) }),
   };
 }
 
@@ -59,6 +53,7 @@ function namespaceTerminating(err: unknown): boolean {
 /** The controller definition for one replica kind. */
 export function replicaController<T extends Replicated>(adapter: ReplicaKindAdapter<T>): ControllerDefinition {
   return controller(adapter.name)
+    .component(adapter.component)
     .for(adapter.kind)
     .watchesEvents(adapter.kind, (w) => replicatedEventHandler(w, adapter))
     .watchesEvents(PodKind, (w) => podEventHandler(w, adapter))
@@ -67,7 +62,9 @@ export function replicaController<T extends Replicated>(adapter: ReplicaKindAdap
 
 /** One sync (kube's syncReplicaSet). */
 export async function syncReplicated<T extends Replicated>(ctx: ReconcileContext, req: Request, adapter: ReplicaKindAdapter<T>): Promise<{ requeueAfter?: number } | void> {
-  const { expectations, podControl } = ctx.get(adapter.stateToken);
+  const { expectations } = ctx.get(adapter.stateToken);
+  // Pod writes with their Events, recorded as this controller's component.
+  const podControl = new PodControl(ctx.client, ctx.recorder);
   const key = keyOf(req);
   const namespace = req.namespace ?? '';
   const obj = ctx.lister<T>(adapter.kind).namespace(namespace).get(req.name);
@@ -99,7 +96,7 @@ export async function syncReplicated<T extends Replicated>(ctx: ReconcileContext
 
   let manageError: unknown;
   if (needsSync && !obj.metadata.deletionTimestamp) {
-    manageError = await manageReplicas(ctx, adapter, obj, claimed, controllerRef, key);
+    manageError = await manageReplicas(ctx, adapter, podControl, obj, claimed, controllerRef, key);
   }
   const now = ctx.clock.now();
   const { status, nextAvailableInMs } = calculateStatus(obj, claimed, manageError, now);
@@ -118,12 +115,13 @@ export async function syncReplicated<T extends Replicated>(ctx: ReconcileContext
 async function manageReplicas<T extends Replicated>(
   ctx: ReconcileContext,
   adapter: ReplicaKindAdapter<T>,
+  podControl: PodControl,
   obj: T,
   pods: Pod[],
   controllerRef: OwnerReference,
   key: string,
 ): Promise<unknown> {
-  const { expectations, podControl } = ctx.get(adapter.stateToken);
+  const { expectations } = ctx.get(adapter.stateToken);
   const namespace = obj.metadata.namespace!;
   const desired = obj.spec?.replicas ?? 1;
   const diff = pods.length - desired;

@@ -12,8 +12,10 @@ export interface ReplicaKindAdapter<T extends Replicated = Replicated> {
   kind: KindDefinition<T>;
   /** Controller name: "replicaset", "replicationcontroller". */
   name: string;
+  /** Its Events' source, kube's name: "replicaset-controller", "replication-controller". */
+  component: string;
   /** The pod selector; throws on an invalid one. */
   selector(obj: T): Selector;
-  /** Per-cluster state (expectations, pod writes), provided by the plugin. */
+  /** Per-cluster state (expectations), provided by the plugin. */
   stateToken: ServiceToken<ReplicaControllerState>;
 }

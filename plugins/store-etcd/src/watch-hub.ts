@@ -1,4 +1,4 @@
-import { type Clock, deliverPending, type Logger, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink } from '@keelson/core';
+import { type Clock, type Logger, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink, WatchFlusher } from '@keelson/core';
 import type { Etcd3 } from 'etcd3';
 import { RawWatch } from './raw-watch.js';
 
@@ -46,7 +46,12 @@ export class EtcdWatchHub {
   /** Every revision up to here has been received by the shared watcher. */
   private cursor = 0;
   private readonly watchers = new Set<Watcher>();
-  private flushScheduled = false;
+  private readonly flusher = new WatchFlusher<Watcher>(this.watchers, (w) => {
+    const revision = w.progressDue;
+    if (!revision) return undefined;
+    w.progressDue = 0;
+    return revision;
+  });
 
   constructor(private readonly deps: WatchHubDeps) {}
 
@@ -100,7 +105,7 @@ export class EtcdWatchHub {
         if (w.stopped) return;
         if (w.live && !w.sentSinceTick && w.pending.length === 0 && this.cursor > w.after) {
           w.progressDue = Math.max(w.progressDue, this.cursor);
-          this.scheduleFlush();
+          this.flusher.schedule();
         }
         w.sentSinceTick = false;
       });
@@ -137,7 +142,7 @@ export class EtcdWatchHub {
       w.after = Math.max(w.after, until);
       w.live = true;
       this.checkProgress(w);
-      if (w.pending.length) this.scheduleFlush();
+      if (w.pending.length) this.flusher.schedule();
     };
     if (until <= 1) return done(); // etcd's revision 1 is the empty store: no event to wait for.
     w.catchUp = new RawWatch(this.deps.client, { key: ALL_KEYS, rangeEnd: ALL_KEYS, startRevision: after + 1, log: this.deps.log }, {
@@ -147,7 +152,7 @@ export class EtcdWatchHub {
           if (e.kv.modRevision > until) break;
           if (e.kv.key.startsWith(w.prefix)) w.pending.push(e);
         }
-        if (w.pending.length) this.scheduleFlush();
+        if (w.pending.length) this.flusher.schedule();
         if (events[events.length - 1]!.kv.modRevision >= until) done();
       },
       progress: (revision) => {
@@ -171,7 +176,7 @@ export class EtcdWatchHub {
         }
       }
     }
-    if (any) this.scheduleFlush();
+    if (any) this.flusher.schedule();
     this.advance(events[events.length - 1]!.kv.modRevision);
   }
 
@@ -185,7 +190,7 @@ export class EtcdWatchHub {
     if (!w.live || !w.progressAt || w.progressAt > this.cursor) return;
     w.progressDue = Math.max(w.progressDue, this.cursor);
     w.progressAt = 0;
-    this.scheduleFlush();
+    this.flusher.schedule();
   }
 
   private onSharedEnded(err: Error): void {
@@ -205,22 +210,5 @@ export class EtcdWatchHub {
     w.ticker?.stop();
     w.catchUp?.stop();
     this.watchers.delete(w);
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      for (const w of this.watchers) {
-        if (w.stopped) continue;
-        deliverPending(w);
-        if (w.progressDue && !w.stopped) {
-          const rev = w.progressDue;
-          w.progressDue = 0;
-          w.sink.progress?.(rev);
-        }
-      }
-    });
   }
 }

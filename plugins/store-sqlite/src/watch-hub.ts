@@ -1,4 +1,4 @@
-import { type Clock, CompactedError, deliverPending, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink } from '@keelson/core';
+import { type Clock, CompactedError, type StoreEvent, type StoreWatch, type StoreWatchOptions, type Ticker, type WatchSink, WatchFlusher } from '@keelson/core';
 import { prefixEnd } from './rows.js';
 
 /** What the hub reads from the store: the committed log and its bounds. */
@@ -42,7 +42,12 @@ export interface WatchHubOptions {
  */
 export class WatchHub {
   private readonly watchers = new Set<Watcher>();
-  private flushScheduled = false;
+  // A live watch has every committed event in `pending` (commits publish synchronously).
+  private readonly flusher = new WatchFlusher<Watcher>(this.watchers, (w) => {
+    if (!w.progressWanted || !w.live) return undefined;
+    w.progressWanted = false;
+    return this.source.revision();
+  });
   private readonly replayPage: number;
 
   constructor(
@@ -84,7 +89,7 @@ export class WatchHub {
       requestProgress: () => {
         if (w.stopped) return;
         w.progressWanted = true;
-        this.scheduleFlush();
+        this.flusher.schedule();
       },
     };
   }
@@ -102,7 +107,7 @@ export class WatchHub {
         }
       }
     }
-    if (any) this.scheduleFlush();
+    if (any) this.flusher.schedule();
   }
 
   close(): void {
@@ -125,34 +130,17 @@ export class WatchHub {
     if (page.length < this.replayPage) {
       w.cursor = Math.max(w.cursor, upTo);
       w.live = true;
-      if (w.progressWanted) this.scheduleFlush();
+      if (w.progressWanted) this.flusher.schedule();
     } else {
       w.cursor = page[page.length - 1]!.kv.modRevision;
       setImmediate(() => this.catchUp(w));
     }
-    if (w.pending.length) this.scheduleFlush();
+    if (w.pending.length) this.flusher.schedule();
   }
 
   private remove(w: Watcher): void {
     w.stopped = true;
     w.ticker?.stop();
     this.watchers.delete(w);
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      for (const w of this.watchers) {
-        if (w.stopped) continue;
-        deliverPending(w);
-        // A live watch has every committed event in `pending` (commits publish synchronously).
-        if (w.progressWanted && w.live && !w.stopped) {
-          w.progressWanted = false;
-          w.sink.progress?.(this.source.revision());
-        }
-      }
-    });
   }
 }

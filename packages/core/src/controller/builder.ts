@@ -22,6 +22,8 @@ export const predicates = {
 
 export interface ControllerDefinition {
   readonly name: string;
+  /** The source component of the Events it records (kube's name, e.g. "deployment-controller"; default: name). */
+  readonly component?: string;
   readonly forKind: KindRef;
   readonly owns: readonly KindRef[];
   readonly watches: readonly { readonly kind: KindRef; readonly map: MapFunc }[];
@@ -51,6 +53,7 @@ export class ControllerBuilder {
   private workers = 1;
   private limiter?: (clock: Clock) => RateLimiter<string>;
   private leaderElection = true;
+  private eventComponent?: string;
 
   constructor(private readonly name: string) {
     if (!namePattern.test(name)) throw new ControllerBuildError(`invalid controller name ${JSON.stringify(name)}: use lower-case letters, digits and '-'`);
@@ -104,6 +107,16 @@ export class ControllerBuilder {
     return this;
   }
 
+  /**
+   * The source component of the Events this controller records (`ctx.recorder`), as kube names
+   * its controllers ("deployment-controller", "replicaset-controller"); default: the controller's name.
+   */
+  component(name: string): this {
+    if (typeof name !== 'string' || name === '') throw new ControllerBuildError(`controller "${this.name}": component() needs a non-empty name`);
+    this.eventComponent = name;
+    return this;
+  }
+
   /** Run even when this process is not the leader. */
   withoutLeaderElection(): this {
     this.leaderElection = false;
@@ -115,6 +128,7 @@ export class ControllerBuilder {
     if (typeof fn !== 'function') throw new ControllerBuildError(`controller "${this.name}": reconcile() needs a function`);
     return Object.freeze({
       name: this.name,
+      component: this.eventComponent ?? this.name,
       forKind: this.forKind,
       owns: Object.freeze([...this.ownsKinds]),
       watches: Object.freeze([...this.watched]),

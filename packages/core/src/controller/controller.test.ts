@@ -1,4 +1,4 @@
-import type { ConfigMap, KubeObject } from '@keelson/api';
+import type { ConfigMap, Event as KubeEvent, KubeObject } from '@keelson/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCluster, type Cluster } from '../cluster.js';
 import { FakeClock } from '../clock/fake-clock.js';
@@ -8,6 +8,7 @@ import { controller, ControllerBuildError } from './builder.js';
 import { TerminalError } from './interfaces.js';
 
 const CM = defineKind<ConfigMap>({ group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true });
+const EventKind = defineKind<KubeEvent>({ group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true });
 const Owner = defineKind({ group: 'x.io', version: 'v1', kind: 'Owner', plural: 'owners', namespaced: true });
 const until = async (check: () => boolean, ms = 2000) => {
   const end = Date.now() + ms;
@@ -23,6 +24,7 @@ describe('controller builder', () => {
     expect(() => controller('x').reconcile(() => {})).toThrow('controller "x": call for(kind) before reconcile()');
     expect(() => controller('x').for(CM).for(CM)).toThrow(/only once/);
     expect(() => controller('x').concurrency(0)).toThrow(/concurrency must be an integer >= 1/);
+    expect(() => controller('x').component('')).toThrow(/component\(\) needs a non-empty name/);
   });
 });
 
@@ -148,5 +150,24 @@ describe('controller runtime', () => {
     for (let round = 0; round < 5; round++) for (let i = 0; i < 8; i++) await cms.patch(`k${i % 2}-${i}`, 'merge', { data: { round: String(round) } });
     await until(() => total >= 8 && active === 0, 5000);
     expect(maxActiveSameKey).toBe(1);
+  });
+
+  it('gives each controller and runnable a recorder of its own component (declared, else its name)', async () => {
+    const record = (reason: string) => controller(reason.toLowerCase()).for(CM);
+    const plugin = definePlugin({
+      name: 'test',
+      kinds: [CM, EventKind],
+      controllers: [
+        record('Named').component('named-controller').reconcile(({ recorder, lister }, { namespace, name }) => recorder.event(lister(CM).namespace(namespace!).get(name)!, 'Normal', 'Named', 'x')),
+        record('Plain').reconcile(({ recorder, lister }, { namespace, name }) => recorder.event(lister(CM).namespace(namespace!).get(name)!, 'Normal', 'Plain', 'x')),
+      ],
+      runnables: [{ name: 'runner', component: 'runner-component', start: async ({ recorder, client }) => recorder.event(await client.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'r', namespace: 'default' } }), 'Normal', 'Ran', 'x') }],
+    });
+    cluster = await createCluster({ plugins: [plugin], clock: new FakeClock(), logger: silentLogger, component: 'cluster' });
+    await cluster.start();
+    cluster.recorder.event(await cluster.client.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } }), 'Normal', 'Cluster', 'x');
+    const sources = async () => [...new Set((await cluster!.client.list<KubeEvent>(EventKind, { namespace: 'default' })).items.map((e) => `${e.reason} ${e.source?.component} ${e.reportingComponent}`))].sort();
+    for (const end = Date.now() + 2000; (await sources()).length < 4 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+    expect(await sources()).toEqual(['Cluster cluster cluster', 'Named named-controller named-controller', 'Plain plain plain', 'Ran runner-component runner-component']);
   });
 });

@@ -22,6 +22,7 @@ export interface ReconcileContext {
   /** Cached reads through the shared informers. */
   lister<T extends KubeObject = KubeObject>(kind: KindRef): Lister<T>;
   readonly informers: SharedInformerFactory;
+  /** This controller's recorder: its Events' source is the definition's component. */
   readonly recorder: EventRecorder;
   readonly clock: Clock;
   readonly log: Logger;
@@ -63,6 +64,8 @@ export class TerminalError extends Error {
 /** Something the Manager starts and stops. */
 export interface Runnable {
   readonly name: string;
+  /** The source component of the Events it records (kube's name, e.g. "node-controller"; default: name). */
+  readonly component?: string;
   /** True: run only while this process holds the leader lease. */
   readonly needLeaderElection?: boolean;
   /** Runs until signal aborts; resolves once stopped. May resolve early when started (non-blocking runnables). */
@@ -72,6 +75,7 @@ export interface Runnable {
 export interface RunContext {
   readonly client: Client;
   readonly informers: SharedInformerFactory;
+  /** The runnable's (or controller's) own recorder: its Events' source is its component. */
   readonly recorder: EventRecorder;
   readonly clock: Clock;
   readonly log: Logger;

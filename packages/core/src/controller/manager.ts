@@ -2,6 +2,7 @@ import type { ServiceToken } from '@keelson/api';
 import type { Client } from '../client/client.js';
 import type { Clock } from '../clock/clock.js';
 import type { EventRecorder } from '../events/interfaces.js';
+import { createEventRecorder } from '../events/recorder.js';
 import type { SharedInformerFactory } from '../informers/interfaces.js';
 import type { Logger } from '../log.js';
 import type { ControllerDefinition } from './builder.js';
@@ -20,7 +21,6 @@ export interface LeaderElector {
 export interface ManagerOptions {
   client: Client;
   informers: SharedInformerFactory;
-  recorder: EventRecorder;
   clock: Clock;
   log: Logger;
   leaderElector?: LeaderElector;
@@ -32,16 +32,22 @@ export class ManagerStateError extends Error {
   override readonly name = 'ManagerStateError';
 }
 
+/** The context every controller and runnable shares; each gets its own recorder on top. */
+type SharedContext = Omit<RunContext, 'recorder'>;
+
 /**
  * Starts and stops every runnable with one lifecycle: informers first (and waits for their
  * sync), then controllers and runnables; on stop, the reverse. Runnables and controllers that
- * need leader election run only while the elector says this process leads.
+ * need leader election run only while the elector says this process leads. Each controller and
+ * runnable records Events through a recorder of its own component (its definition's
+ * `component`, else its name), as kube's controllers each name themselves.
  */
 export class Manager {
   private readonly runnables: Runnable[] = [];
   private readonly defs: ControllerDefinition[] = [];
   private readonly controllers: RunningController[] = [];
   private readonly running: Promise<void>[] = [];
+  private readonly recorders = new Map<string, EventRecorder>();
   private readonly abort = new AbortController();
   private leading?: { abort: AbortController; controllers: RunningController[]; runs: Promise<void>[] };
   private electorRun?: Promise<void>;
@@ -76,7 +82,7 @@ export class Manager {
     const elected = !!this.opts.leaderElector;
     // Controllers that run regardless of leadership register their handlers before the informers start.
     for (const def of this.defs.filter((d) => !(elected && d.needLeaderElection))) {
-      const c = new RunningController(def, ctx);
+      const c = new RunningController(def, this.recording(ctx, def.component ?? def.name));
       c.register();
       this.controllers.push(c);
     }
@@ -108,6 +114,7 @@ export class Manager {
     await Promise.allSettled(this.running);
     await this.electorRun?.catch(() => undefined);
     this.opts.informers.stop();
+    await Promise.all([...this.recorders.values()].map((r) => r.flush()));
   }
 
   private async startLeading(signal: AbortSignal): Promise<void> {
@@ -115,7 +122,7 @@ export class Manager {
     const abort = new AbortController();
     signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
     const ctx = this.context(abort.signal);
-    const controllers = this.defs.filter((d) => d.needLeaderElection).map((d) => new RunningController(d, ctx));
+    const controllers = this.defs.filter((d) => d.needLeaderElection).map((d) => new RunningController(d, this.recording(ctx, d.component ?? d.name)));
     this.leading = { abort, controllers, runs: [] };
     for (const c of controllers) c.register();
     await this.opts.informers.start();
@@ -133,12 +140,11 @@ export class Manager {
     await Promise.allSettled(l.runs);
   }
 
-  private context(signal: AbortSignal): RunContext {
-    const { client, informers, recorder, clock, log, services } = this.opts;
+  private context(signal: AbortSignal): SharedContext {
+    const { client, informers, clock, log, services } = this.opts;
     return {
       client,
       informers,
-      recorder,
       clock,
       log,
       signal,
@@ -149,9 +155,29 @@ export class Manager {
     };
   }
 
-  private async run(r: Runnable, ctx: RunContext): Promise<void> {
+  /**
+   * The context with the recorder of `component`: one per component, kept across leadership
+   * changes, made on its first event (a recorder's caches cost ~200 KB; most controllers record none).
+   */
+  private recording(ctx: SharedContext, component: string): RunContext {
+    let recorder = this.recorders.get(component);
+    if (!recorder) {
+      const { client, clock, log } = this.opts;
+      let real: EventRecorder | undefined;
+      const open = () => (real ??= createEventRecorder({ client, clock, component, log: log.child(component) }));
+      recorder = {
+        event: (...args) => open().event(...args),
+        eventf: (...args) => open().eventf(...args),
+        flush: () => real?.flush() ?? Promise.resolve(),
+      };
+      this.recorders.set(component, recorder);
+    }
+    return { ...ctx, recorder };
+  }
+
+  private async run(r: Runnable, ctx: SharedContext): Promise<void> {
     try {
-      await r.start({ ...ctx, log: ctx.log.child(r.name) });
+      await r.start({ ...this.recording(ctx, r.component ?? r.name), log: ctx.log.child(r.name) });
     } catch (err) {
       if (!ctx.signal.aborted) this.opts.log.error(`runnable ${r.name} failed`, { error: err instanceof Error ? err.message : String(err) });
     }

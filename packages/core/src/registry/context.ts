@@ -4,6 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import type { AdmissionPlugin } from '../plugins/contribution-points.js';
 import type { Store } from '../store/store.js';
 import { objectStoreKey } from './keys.js';
+import type { PatchMetaLookup } from './strategic-merge.js';
 
 /** What every operation of one kind's ResourceStore works with. */
 export interface ResourceContext {
@@ -15,6 +16,8 @@ export interface ResourceContext {
   admission: readonly AdmissionPlugin[];
   /** The client handed to admission plugins (read lazily: it is built over the registry). */
   client?: () => Client | undefined;
+  /** The kind's strategic-merge metadata (patches and field ownership). */
+  patchMeta: PatchMetaLookup;
 }
 
 /** The namespace a call addresses: required for namespaced kinds, ignored for cluster-scoped ones. */

@@ -1,34 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import {
-  alreadyExists,
-  ApiError,
-  badRequest,
-  type DeleteOptions,
-  type KindDefinition,
-  kindApiVersion,
-  type KubeList,
-  type KubeObject,
-  notFound,
-  optimisticConflict,
-  type Status,
-} from '@keelson/api';
+import { alreadyExists, ApiError, badRequest, type DeleteOptions, type KindDefinition, type KubeList, type KubeObject, notFound, optimisticConflict, type Status } from '@keelson/api';
 import type { Client, DeleteCollectionOptions, ListOptions, PatchType, WatchHandle, WatchHandler, WatchOptions } from '../client/client.js';
 import { type Clock, rfc3339 } from '../clock/clock.js';
 import type { AdmissionPlugin } from '../plugins/contribution-points.js';
-import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, type Store } from '../store/store.js';
+import { KeyExistsError, type Store } from '../store/store.js';
 import { admit } from './admission.js';
-import { decodeObject, deepCopy, encodeObject, sameObject, sameSpec, typedCopy } from './codec.js';
+import { decodeObject, encodeObject, typedCopy } from './codec.js';
 import { keyOf, namespaceOf, type ResourceContext } from './context.js';
 import { deleteObject } from './delete.js';
+import { scopeOf, writerOf } from './field-manager.js';
 import { objectStoreKey } from './keys.js';
 import { listObjects, watchObjects } from './list-watch.js';
 import { listFromCache, watchFromCache } from './watch-cache/cache-reads.js';
 import { WatchCache, type WatchCacheOptions } from './watch-cache/watch-cache.js';
 import { applyConfigurationOf } from './apply-request.js';
-import { type FieldScope, recordUpdate, serverSideApply } from './managed-fields/index.js';
+import { recordUpdate, serverSideApply } from './managed-fields/index.js';
 import { applyPatch } from './patch.js';
-import { type PatchMetaLookup, schemaPatchMeta } from './strategic-merge.js';
-import { checkPatchedShape, immutableField, validateObject } from './validate.js';
+import { schemaPatchMeta } from './strategic-merge.js';
+import { guaranteedUpdate, prepareUpdate, type UpdateCall, withStatusOf } from './update.js';
+import { checkPatchedShape, validateObject } from './validate.js';
 
 export interface WriteCallOptions {
   namespace?: string;
@@ -39,22 +29,7 @@ export interface WriteCallOptions {
   force?: boolean;
 }
 
-/** The manager of in-process writes that name none (kube-apiserver uses the User-Agent's product). */
-export const DEFAULT_FIELD_MANAGER = 'keelson';
-
-interface UpdateCall {
-  name: string;
-  namespace: string | undefined;
-  dryRun: boolean | undefined;
-  /** metadata.resourceVersion the caller pinned (a mismatch is a 409). */
-  expectedRv?: string;
-  subresource?: string;
-  fieldManager?: string;
-  /** The mutation already computed managedFields (server-side apply). */
-  applied?: boolean;
-  /** A POST subresource changed the object: the kind's validate() does not run (the subresource checks what it changes). */
-  skipKindValidation?: boolean;
-}
+export { DEFAULT_FIELD_MANAGER } from './field-manager.js';
 
 export interface ResourceStoreDeps {
   store: Store;
@@ -86,7 +61,6 @@ const GENERATE_NAME_RETRIES = 7;
 export class ResourceStore {
   readonly resource: { group: string; resource: string };
   private readonly ctx: ResourceContext;
-  private readonly patchMeta: PatchMetaLookup;
   /** LIST and WATCH are served from here (undefined: from the store). */
   readonly cache?: WatchCache;
 
@@ -95,8 +69,7 @@ export class ResourceStore {
     deps: ResourceStoreDeps,
   ) {
     this.resource = { group: kind.group, resource: kind.plural };
-    this.ctx = { kind, resource: this.resource, store: deps.store, clock: deps.clock, admission: deps.admission, client: deps.client };
-    this.patchMeta = schemaPatchMeta(kind.schema);
+    this.ctx = { kind, resource: this.resource, store: deps.store, clock: deps.clock, admission: deps.admission, client: deps.client, patchMeta: schemaPatchMeta(kind.schema) };
     if (deps.watchCache !== false) {
       this.cache = new WatchCache(kind, deps.store, deps.clock, deps.watchCache ?? {});
       // Started before this kind's first write, so its window holds every change made through here.
@@ -166,7 +139,7 @@ export class ResourceStore {
     this.kind.prepareForCreate?.(obj);
     const dryRun = !!opts.dryRun;
     await admit(this.ctx, { operation: 'CREATE', phase: 'mutate', object: obj, dryRun });
-    if (!opts.applied) meta.managedFields = recordUpdate(undefined, obj, this.writer(opts.fieldManager, 'Update'), this.patchMeta, this.scope());
+    if (!opts.applied) meta.managedFields = recordUpdate(undefined, obj, writerOf(this.ctx, opts.fieldManager, 'Update'), this.ctx.patchMeta, scopeOf(this.kind));
     validateObject(this.ctx, obj, undefined, { requestedName: input.metadata?.name, generated });
     await admit(this.ctx, { operation: 'CREATE', phase: 'validate', object: obj, dryRun });
 
@@ -204,7 +177,7 @@ export class ResourceStore {
    */
   update<T extends KubeObject>(input: T, opts: WriteCallOptions = {}): Promise<T> {
     const call = { name: input.metadata?.name ?? '', namespace: opts.namespace ?? input.metadata?.namespace, dryRun: opts.dryRun, expectedRv: input.metadata?.resourceVersion, fieldManager: opts.fieldManager };
-    return this.guaranteedUpdate<T>(call, (old) => this.prepareUpdate(input, old));
+    return this.guaranteedUpdate<T>(call, (old) => prepareUpdate(this.ctx, input, old));
   }
 
   /** PUT on /status: only status changes (metadata and spec are kept from the stored object). */
@@ -225,12 +198,12 @@ export class ResourceStore {
     return this.guaranteedUpdate<T>(
       { name, namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource, fieldManager: opts.fieldManager },
       (old) => {
-        const patched = applyPatch(old, type, patch, this.patchMeta) as T;
+        const patched = applyPatch(old, type, patch, this.ctx.patchMeta) as T;
         checkPatchedShape(this.ctx, name, patched);
         if (!patched || typeof patched !== 'object' || !patched.metadata) throw badRequest('the patch removed the object metadata');
         if (patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
         if (patched.metadata.name !== name) throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
-        return opts.subresource === 'status' ? withStatusOf(old, patched) : this.prepareUpdate(patched, old);
+        return opts.subresource === 'status' ? withStatusOf(old, patched) : prepareUpdate(this.ctx, patched, old);
       },
     );
   }
@@ -265,14 +238,14 @@ export class ResourceStore {
 
   private async apply<T extends KubeObject>(name: string, body: unknown, opts: WriteCallOptions & { subresource?: string }): Promise<T> {
     const config = applyConfigurationOf(this.kind, name, opts.namespace, body, opts.fieldManager);
-    const id = this.writer(opts.fieldManager, 'Apply', opts.subresource);
-    const applyOpts = { id, force: !!opts.force, meta: this.patchMeta, scope: this.scope(opts.subresource) };
+    const id = writerOf(this.ctx, opts.fieldManager, 'Apply', opts.subresource);
+    const applyOpts = { id, force: !!opts.force, meta: this.ctx.patchMeta, scope: scopeOf(this.kind, opts.subresource) };
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.guaranteedUpdate<T>({ name, namespace: opts.namespace, dryRun: opts.dryRun, subresource: opts.subresource, applied: true }, (old) => {
           if (config.metadata.resourceVersion && config.metadata.resourceVersion !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
           const { object, managedFields } = serverSideApply(old, config, applyOpts);
-          const next = (opts.subresource === 'status' ? withStatusOf(old, object) : this.prepareUpdate(object as T, old)) as T;
+          const next = (opts.subresource === 'status' ? withStatusOf(old, object) : prepareUpdate(this.ctx, object as T, old)) as T;
           next.metadata.managedFields = managedFields;
           return next;
         });
@@ -291,101 +264,15 @@ export class ResourceStore {
     }
   }
 
-  /** The managedFields identity of a write. */
-  private writer(fieldManager: string | undefined, operation: 'Apply' | 'Update', subresource?: string) {
-    return { manager: fieldManager || DEFAULT_FIELD_MANAGER, operation, apiVersion: kindApiVersion(this.kind), subresource, time: rfc3339(this.ctx.clock.now()) };
-  }
-
-  /** The fields a write on the resource (or its status) manages. */
-  private scope(subresource?: string): FieldScope {
-    if (subresource === 'status') return 'status';
-    if (subresource && this.kind.subresources?.post?.[subresource]) return 'all';
-    return this.kind.subresources?.status ? 'no-status' : 'all';
+  /** The update path (see guaranteedUpdate), once the watch cache has started. */
+  private async guaranteedUpdate<T extends KubeObject>(call: UpdateCall, mutate: (old: T) => T): Promise<T> {
+    await this.primed();
+    return guaranteedUpdate(this.ctx, call, mutate);
   }
 
   private requireSubresource(subresource: string): void {
     if (subresource === 'status' && this.kind.subresources?.status) return;
     throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${this.kind.plural}/${subresource} is not served)`);
-  }
-
-  /** Builds the object a main-resource update stores, from the input and the current object. */
-  private prepareUpdate<T extends KubeObject>(input: T, old: T): T {
-    const obj = typedCopy(this.kind, input);
-    const meta = obj.metadata;
-    const o = old.metadata;
-    if (meta.name !== o.name) throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${o.name})`);
-    if (this.kind.namespaced && meta.namespace && meta.namespace !== o.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-    }
-    if (meta.uid && meta.uid !== o.uid) immutableField(this.ctx, o.name!, 'metadata.uid', meta.uid);
-    if (this.kind.namespaced) meta.namespace = o.namespace;
-    else delete meta.namespace;
-    // Fields the system owns.
-    meta.uid = o.uid;
-    meta.creationTimestamp = o.creationTimestamp;
-    copyOrDelete(meta, o, 'generation');
-    copyOrDelete(meta, o, 'deletionTimestamp');
-    copyOrDelete(meta, o, 'deletionGracePeriodSeconds');
-    copyOrDelete(meta, o, 'generateName');
-    if (this.kind.subresources?.status) copyOrDelete(obj as KubeObject, old as KubeObject, 'status');
-    this.kind.defaults?.(obj);
-    this.kind.prepareForUpdate?.(obj, old);
-    return obj;
-  }
-
-  /**
-   * Read-modify-write with compare-and-swap (etcd3 GuaranteedUpdate). With a resourceVersion from
-   * the caller, a mismatch is a 409 Conflict; without one, the write is retried against the newest
-   * object. A write that changes nothing is not stored (the stored object comes back).
-   */
-  private async guaranteedUpdate<T extends KubeObject>(call: UpdateCall, mutate: (old: T) => T): Promise<T> {
-    const { name, expectedRv, subresource } = call;
-    const key = keyOf(this.ctx, call.namespace, name);
-    const dryRun = !!call.dryRun;
-    await this.primed();
-    for (;;) {
-      const kv = await this.ctx.store.get(key);
-      if (!kv) throw notFound(this.resource, name);
-      const old = decodeObject<T>(kv);
-      if (expectedRv && expectedRv !== old.metadata.resourceVersion) throw optimisticConflict(this.resource, name);
-      // mutate gets its own decoding of the stored object, which it may change and return.
-      const next = mutate(decodeObject<T>(kv));
-      next.metadata.resourceVersion = old.metadata.resourceVersion;
-      await admit(this.ctx, { operation: 'UPDATE', phase: 'mutate', object: next, oldObject: old, dryRun, subresource });
-      if (!call.applied) next.metadata.managedFields = recordUpdate(old, next, this.writer(call.fieldManager, 'Update', subresource), this.patchMeta, this.scope(subresource));
-      // Anything outside metadata and status changed: a new generation (never on /status).
-      if (old.metadata.generation === undefined) delete next.metadata.generation;
-      else next.metadata.generation = old.metadata.generation;
-      if (!subresource && this.kind.tracksGeneration !== false && !sameSpec(next, old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
-      validateObject(this.ctx, next, old, { statusOnly: subresource === 'status', skipKind: call.skipKindValidation });
-      await admit(this.ctx, { operation: 'UPDATE', phase: 'validate', object: next, oldObject: old, dryRun, subresource });
-      try {
-        if (this.shouldDeleteDuringUpdate(next, old)) {
-          // The last finalizer is gone from an object being deleted: delete it now.
-          if (dryRun) return next;
-          const gone = await this.ctx.store.delete(key, kv.modRevision);
-          next.metadata.resourceVersion = String(gone.modRevision);
-          return next;
-        }
-        if (sameObject(next, old)) return old;
-        if (dryRun) return next;
-        return decodeObject<T>(await this.ctx.store.update(key, encodeObject(next), kv.modRevision));
-      } catch (err) {
-        if (err instanceof RevisionMismatchError) {
-          if (expectedRv) throw optimisticConflict(this.resource, name);
-          continue;
-        }
-        if (err instanceof KeyNotFoundError) throw notFound(this.resource, name);
-        throw err;
-      }
-    }
-  }
-
-  /** kube's ShouldDeleteDuringUpdate: no finalizers left on an object deleted with no grace period pending. */
-  private shouldDeleteDuringUpdate(next: KubeObject, old: KubeObject): boolean {
-    if (next.metadata.finalizers?.length || this.kind.extraFinalizers?.(next).length) return false;
-    if (!old.metadata.deletionTimestamp) return false;
-    return !old.metadata.deletionGracePeriodSeconds;
   }
 
   // ---- delete ------------------------------------------------------------------------------
@@ -415,21 +302,4 @@ export class ResourceStore {
     await this.primed();
     return deleteObject<T>(this.ctx, name, opts);
   }
-}
-
-/**
- * The stored object with only its status taken from the input (a status write). `current` is the
- * update's own copy of the stored object (see guaranteedUpdate), changed in place.
- */
-function withStatusOf<T extends KubeObject>(current: T, input: KubeObject): T {
-  const next = current as KubeObject;
-  if (input.status === undefined) delete next.status;
-  else next.status = deepCopy(input.status);
-  return next as T;
-}
-
-/** Moves a field of the update's own copy of the stored object (see guaranteedUpdate) to the object being built. */
-function copyOrDelete<O extends object>(target: O, source: O, field: keyof O): void {
-  if (source[field] === undefined) delete target[field];
-  else target[field] = source[field];
 }

@@ -16,7 +16,7 @@ import {
   type WatchSink,
 } from './store.js';
 import { SortedKeys } from './sorted-keys.js';
-import { deliverPending } from './watch-delivery.js';
+import { WatchFlusher } from './watch-delivery.js';
 
 interface Version {
   value: string;
@@ -84,7 +84,12 @@ export class MemoryStore implements Store {
   /** Events in revision order (one per revision), since the compacted revision. */
   private log: StoreEvent[] = [];
   private readonly watchers = new Set<Watcher>();
-  private flushScheduled = false;
+  // Every event up to the current revision is in `pending` as soon as it is written.
+  private readonly flusher = new WatchFlusher<Watcher>(this.watchers, (w) => {
+    if (!w.progressWanted) return undefined;
+    w.progressWanted = false;
+    return this.revision;
+  });
   private closed = false;
 
   constructor(opts: MemoryStoreOptions = {}) {
@@ -212,7 +217,7 @@ export class MemoryStore implements Store {
       if (e.kv.key.startsWith(w.prefix)) w.pending.push(e);
     }
     this.watchers.add(w);
-    if (w.pending.length) this.scheduleFlush();
+    if (w.pending.length) this.flusher.schedule();
     if (opts.progressNotifyMs && opts.progressNotifyMs > 0) {
       w.ticker = this.clock.tick(opts.progressNotifyMs, () => {
         if (w.stopped) return;
@@ -229,7 +234,7 @@ export class MemoryStore implements Store {
       requestProgress: () => {
         if (w.stopped) return;
         w.progressWanted = true;
-        this.scheduleFlush();
+        this.flusher.schedule();
       },
     };
   }
@@ -311,7 +316,7 @@ export class MemoryStore implements Store {
     for (const w of this.watchers) {
       if (event.kv.key.startsWith(w.prefix)) w.pending.push(event);
     }
-    this.scheduleFlush();
+    this.flusher.schedule();
     if (this.log.length > this.historyLimit) void this.compact(this.revision - Math.floor(this.historyLimit / 2));
     else if (this.historyBytes > this.historyBytesLimit) void this.compact(this.halfHistoryRevision());
   }
@@ -324,23 +329,6 @@ export class MemoryStore implements Store {
       if (bytes * 2 >= this.historyBytes) return e.kv.modRevision;
     }
     return this.revision;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      for (const w of this.watchers) {
-        if (w.stopped) continue;
-        deliverPending(w);
-        // Every event up to the current revision is in `pending` as soon as it is written.
-        if (w.progressWanted && !w.stopped) {
-          w.progressWanted = false;
-          w.sink.progress?.(this.revision);
-        }
-      }
-    });
   }
 
   /** Index of the first log entry with revision > rev. */

@@ -25,3 +25,39 @@ export function deliverPending(w: PendingDelivery): void {
     w.sink.error?.(err instanceof Error ? err : new Error(String(err)));
   }
 }
+
+/** A watcher as the delivery shell sees it. */
+export interface FlushedWatcher extends PendingDelivery {
+  readonly stopped: boolean;
+}
+
+/**
+ * The delivery shell of a store's watch hub. `schedule()`, called whenever events were queued or
+ * a progress notification was asked for, runs one flush in a microtask however often it is called
+ * in one synchronous step. The flush hands every running watcher its pending events
+ * (deliverPending), then, if the watcher is still running, the progress notification it is owed:
+ * `progressDue(w)` returns that revision (and clears the debt) or undefined when none is owed.
+ */
+export class WatchFlusher<W extends FlushedWatcher> {
+  private scheduled = false;
+
+  constructor(
+    private readonly watchers: Iterable<W>,
+    private readonly progressDue: (w: W) => number | undefined,
+  ) {}
+
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      for (const w of this.watchers) {
+        if (w.stopped) continue;
+        deliverPending(w);
+        if (w.stopped) continue;
+        const revision = this.progressDue(w);
+        if (revision !== undefined) w.sink.progress?.(revision);
+      }
+    });
+  }
+}

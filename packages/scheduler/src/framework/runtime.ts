@@ -1,37 +1,33 @@
 import type { Pod } from '@keelson/api';
 import type { Client, Clock, EventRecorder, Logger, SharedInformerFactory } from '@keelson/core';
 import type { KubeSchedulerProfile } from '../config/types.js';
+import { BindingCycle } from './binding-cycle.js';
 import { type BuiltProfile, buildProfile } from './build-profile.js';
 import type { CycleState } from './cycle-state.js';
 import type {
-  BindPlugin,
   EnqueueExtensions,
   FilterPlugin,
   Handle,
   NodeScore,
   NodeToStatus,
-  PermitPlugin,
-  PermitResult,
   PodNominator,
-  PostBindPlugin,
   PostFilterPlugin,
   PostFilterResult,
-  PreBindPlugin,
   PreEnqueuePlugin,
   PreFilterPlugin,
   PreFilterResult,
   PreScorePlugin,
   QueueSortPlugin,
-  ReservePlugin,
   ScorePlugin,
   SharedLister,
   WaitingPod,
 } from './interfaces.js';
 import type { NodeInfo } from './node-info.js';
+import { asStatus, wrapError } from './plugin-status.js';
 import type { PluginRegistry } from './registry.js';
-import { Code, MaxNodeScore, MinNodeScore, Status, type StatusLike } from './status.js';
+import { Code, MaxNodeScore, MinNodeScore, Status } from './status.js';
 import type { ClusterEventWithHint, PodInfo } from './types.js';
-import { MaxPermitTimeoutMs, WaitingPodImpl, type WaitingPods } from './waiting-pods.js';
+import type { WaitingPods } from './waiting-pods.js';
 
 export interface FrameworkDeps {
   client: Client;
@@ -51,17 +47,10 @@ export interface NodePluginScores {
   totalScore: number;
 }
 
-function asStatus(s: StatusLike): Status | undefined {
-  return s && s.code !== Code.Success ? s : undefined;
-}
-
-function wrapError(what: string, s: Status): Status {
-  return new Status(Code.Error, [`${what}: ${s.message()}`], s.error ?? new Error(s.message())).withPlugin(s.plugin);
-}
-
 /**
  * One profile's plugins and the code that runs each extension point in kube's order and with
- * kube's rules (kube's frameworkImpl). Also the Handle the profile's plugins get.
+ * kube's rules (kube's frameworkImpl): the scheduling cycle's points here, the binding cycle's in
+ * BindingCycle. Also the Handle the profile's plugins get.
  */
 export class Framework implements Handle {
   readonly profileName: string;
@@ -72,6 +61,7 @@ export class Framework implements Handle {
   readonly log: Logger;
   readonly nominator: PodNominator;
   private built!: BuiltProfile;
+  private binding!: BindingCycle;
 
   private constructor(
     readonly profile: KubeSchedulerProfile & { schedulerName: string },
@@ -89,6 +79,7 @@ export class Framework implements Handle {
   static async create(profile: KubeSchedulerProfile & { schedulerName: string }, registry: PluginRegistry, deps: FrameworkDeps): Promise<Framework> {
     const fwk = new Framework(profile, deps);
     fwk.built = await buildProfile(profile, registry, fwk);
+    fwk.binding = new BindingCycle(fwk.built.points, deps.waitingPods, deps.clock, deps.log);
     return fwk;
   }
 
@@ -307,98 +298,37 @@ export class Framework implements Handle {
     return { scores: out };
   }
 
-  async runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
-    for (const pl of this.built.points.reserve as ReservePlugin[]) {
-      const s = asStatus(await pl.reserve(state, pod, nodeName));
-      if (s) {
-        s.plugin ||= pl.name;
-        return s.isRejected() ? s : wrapError(`running Reserve plugin "${pl.name}"`, s);
-      }
-    }
-    return undefined;
+  // ---- binding cycle (see BindingCycle) -------------------------------------------------------
+
+  runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    return this.binding.reserve(state, pod, nodeName);
   }
 
   /** Every Reserve plugin's unreserve, in reverse order (errors are logged, not returned). */
-  async runReservePluginsUnreserve(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
-    const list = this.built.points.reserve as ReservePlugin[];
-    for (let i = list.length - 1; i >= 0; i--) {
-      try {
-        await list[i]!.unreserve(state, pod, nodeName);
-      } catch (err) {
-        this.log.error('unreserve failed', { plugin: list[i]!.name, error: String(err) });
-      }
-    }
+  runReservePluginsUnreserve(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
+    return this.binding.unreserve(state, pod, nodeName);
   }
 
   /** Permit plugins: a rejection ends it; Wait parks the pod (see waitOnPermit). */
-  async runPermitPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
-    const waits = new Map<string, number>();
-    for (const pl of this.built.points.permit as PermitPlugin[]) {
-      const out = await pl.permit(state, pod, nodeName);
-      const res: PermitResult = out instanceof Status || !out ? { status: out } : (out as PermitResult);
-      const s = asStatus(res.status);
-      if (!s) continue;
-      s.plugin ||= pl.name;
-      if (s.isRejected()) return s;
-      if (s.isWait()) {
-        waits.set(pl.name, Math.min(res.timeoutMs ?? MaxPermitTimeoutMs, MaxPermitTimeoutMs));
-        continue;
-      }
-      return wrapError(`running Permit plugin "${pl.name}"`, s);
-    }
-    if (waits.size === 0) return undefined;
-    this.deps.waitingPods.add(new WaitingPodImpl(pod, nodeName, waits, this.clock));
-    return new Status(Code.Wait, [`one or more plugins asked to wait and no plugin rejected pod "${pod.metadata.name}"`]);
+  runPermitPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    return this.binding.permit(state, pod, nodeName);
   }
 
   /** Waits until a pod held at Permit is allowed (undefined) or rejected. */
-  async waitOnPermit(pod: Pod): Promise<Status | undefined> {
-    const wp = this.deps.waitingPods.get(pod.metadata.uid!);
-    if (!wp) return undefined;
-    try {
-      return await wp.result;
-    } finally {
-      this.deps.waitingPods.remove(pod.metadata.uid!);
-    }
+  waitOnPermit(pod: Pod): Promise<Status | undefined> {
+    return this.binding.waitOnPermit(pod);
   }
 
-  async runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
-    for (const pl of this.built.points.preBind as PreBindPlugin[]) {
-      const s = asStatus(await pl.preBind(state, pod, nodeName));
-      if (s?.isSkip()) continue;
-      if (s) {
-        s.plugin ||= pl.name;
-        return s.isRejected() ? s : wrapError(`running PreBind plugin "${pl.name}"`, s);
-      }
-    }
-    return undefined;
+  runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    return this.binding.preBind(state, pod, nodeName);
   }
 
   /** Bind plugins until one does not Skip. All skipping is a Skip status. */
-  async runBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
-    let last: Status | undefined = Status.skip();
-    for (const pl of this.built.points.bind as BindPlugin[]) {
-      const s = asStatus(await pl.bind(state, pod, nodeName));
-      if (s?.isSkip()) {
-        last = s;
-        continue;
-      }
-      if (s) {
-        s.plugin ||= pl.name;
-        return s.isRejected() ? s : wrapError(`running Bind plugin "${pl.name}"`, s);
-      }
-      return undefined;
-    }
-    return last;
+  runBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined> {
+    return this.binding.bind(state, pod, nodeName);
   }
 
-  async runPostBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
-    for (const pl of this.built.points.postBind as PostBindPlugin[]) {
-      try {
-        await pl.postBind(state, pod, nodeName);
-      } catch (err) {
-        this.log.error('postBind failed', { plugin: pl.name, error: String(err) });
-      }
-    }
+  runPostBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
+    return this.binding.postBind(state, pod, nodeName);
   }
 }
