@@ -12,3 +12,4 @@ export * from './probe-worker.js';
 export * from './pod-worker.js';
 export * from './sources.js';
 export * from './node-agent.js';
+export * from './container-logs.js';
