@@ -13,3 +13,4 @@ export * from './pod-worker.js';
 export * from './sources.js';
 export * from './node-agent.js';
 export * from './container-logs.js';
+export * from './agent-server.js';

@@ -52,6 +52,8 @@ export interface NodeAgentOptions {
   /** Taints registered with the node (kubelet's --register-with-taints). */
   taints?: Taint[];
   architecture?: string;
+  /** The port of the agent's HTTP endpoint (serveNodeAgent), published in status.daemonEndpoints (default 10250). */
+  kubeletPort?: number;
   /** Lease duration (40 s); the lease is renewed every quarter of it. */
   leaseDurationSeconds?: number;
   /** How often the node status is computed (kubelet: 10 s) ... */
@@ -128,7 +130,7 @@ export class NodeAgent implements PodWorkerHost, NodeAgentEndpoint {
       kernelVersion: `${opts.runtime.name}-${opts.runtime.version}`,
       machineID: createHash('md5').update(opts.nodeName).digest('hex'),
       bootID: randomUUID(),
-      kubeletPort: 10250,
+      kubeletPort: opts.kubeletPort ?? 10250,
     };
     this.lease = new NodeLease({ client: this.client, clock: this.clock, log: this.log, nodeName: this.nodeName, durationSeconds: opts.leaseDurationSeconds, node: () => this.registered });
   }

@@ -1,45 +1,13 @@
-import type { Pod } from '@keelson/api';
+import type { Node, Pod } from '@keelson/api';
 import { type Cluster, type ContainerLogsRequest, createCluster, FakeClock, NodeConnectionsToken, silentLogger } from '@keelson/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import corePlugin, { logContainer, parsePodLogOptions, podLog } from './index.js';
+import corePlugin, { logContainer, podLog } from './index.js';
 
 const pod = (name: string, spec: Partial<Pod['spec']> = {}): Pod => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, namespace: 'default' },
   spec: { containers: [{ name: 'c', image: 'nginx' }], ...spec } as Pod['spec'],
-});
-
-describe('PodLogOptions from the query (kube decoding and ValidatePodLogOptions)', () => {
-  it('decodes every option', () => {
-    expect(
-      parsePodLogOptions('p', { container: 'c', follow: 'true', previous: '0', timestamps: 'T', sinceSeconds: '30', tailLines: '10', limitBytes: '500' }),
-    ).toEqual({ container: 'c', follow: true, previous: false, timestamps: true, sinceSeconds: 30, tailLines: 10, limitBytes: 500 });
-    expect(parsePodLogOptions('p', { sinceTime: '2026-11-23T15:13:06Z' })).toEqual({ sinceTime: Date.UTC(2026, 10, 23, 15, 13, 6) });
-    expect(parsePodLogOptions('p', { tailLines: '0' })).toEqual({ tailLines: 0 });
-  });
-
-  it('refuses values that do not parse with 400', () => {
-    expect(() => parsePodLogOptions('p', { tailLines: 'ten' })).toThrow(expect.objectContaining({ code: 400, message: 'invalid value for tailLines: strconv.ParseInt: parsing "ten": invalid syntax' }));
-    expect(() => parsePodLogOptions('p', { follow: 'yes' })).toThrow(expect.objectContaining({ code: 400 }));
-    expect(() => parsePodLogOptions('p', { sinceTime: 'yesterday' })).toThrow(expect.objectContaining({ code: 400 }));
-  });
-
-  it('answers invalid options with 422 PodLogOptions as kube words it', () => {
-    const cases: [Record<string, string>, string][] = [
-      [{ tailLines: '-1' }, 'PodLogOptions "p" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0'],
-      [{ limitBytes: '0' }, 'PodLogOptions "p" is invalid: limitBytes: Invalid value: 0: must be greater than 0'],
-      [{ sinceSeconds: '0' }, 'PodLogOptions "p" is invalid: sinceSeconds: Invalid value: 0: must be greater than 0'],
-      [{ sinceSeconds: '5', sinceTime: '2026-01-01T00:00:00Z' }, 'PodLogOptions "p" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'],
-      [
-        { tailLines: '-2', limitBytes: '-3' },
-        'PodLogOptions "p" is invalid: [tailLines: Invalid value: -2: must be greater than or equal to 0, limitBytes: Invalid value: -3: must be greater than 0]',
-      ],
-    ];
-    for (const [query, message] of cases) {
-      expect(() => parsePodLogOptions('p', query), JSON.stringify(query)).toThrow(expect.objectContaining({ code: 422, reason: 'Invalid', message }));
-    }
-  });
 });
 
 describe('the container of a log (kube ValidateContainer)', () => {
@@ -91,12 +59,15 @@ describe('pods/log', () => {
     expect(asked).toEqual([{ namespace: 'default', podName: 'web', podUID: created.metadata.uid, containerName: 'c', options: { tailLines: 5, follow: true } }]);
   });
 
-  it('404 for a missing pod, 400 before it has a node, 503 when its node has no reachable agent', async () => {
+  it('404 for a missing pod or node, 400 before it has a node, 503 when its node publishes no endpoint on loopback', async () => {
     await expect(call('nope')).rejects.toMatchObject({ code: 404, message: 'pods "nope" not found' });
     await cluster.client.create(pod('pending'));
     await expect(call('pending')).rejects.toMatchObject({ code: 400, message: 'pod pending does not have a host assigned' });
     await cluster.client.create(pod('far', { nodeName: 'node-9' }));
-    await expect(call('far')).rejects.toMatchObject({ code: 503 });
+    await expect(call('far')).rejects.toMatchObject({ code: 404, message: 'nodes "node-9" not found' });
+    const n = await cluster.client.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-9' } });
+    await cluster.client.updateStatus<Node>({ ...n, status: { addresses: [{ type: 'InternalIP', address: '10.1.2.3' }], daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } } });
+    await expect(call('far')).rejects.toMatchObject({ code: 503, message: 'node node-9 publishes no node agent endpoint this API server can reach' });
     expect(asked).toEqual([]);
   });
 

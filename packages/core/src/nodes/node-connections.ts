@@ -1,4 +1,5 @@
-import { serviceToken } from '@keelson/api';
+import { type Node, serviceToken } from '@keelson/api';
+import { HttpNodeEndpoint } from './http-node-endpoint.js';
 
 /** kube's PodLogOptions, validated (sinceTime as ms since the epoch). */
 export interface PodLogOptions {
@@ -40,6 +41,12 @@ export interface NodeConnections {
   register(nodeName: string, endpoint: NodeAgentEndpoint): () => void;
   /** The in-process agent of a node, if any. */
   endpoint(nodeName: string): NodeAgentEndpoint | undefined;
+  /**
+   * The agent of a node: in-process when registered, else over HTTP at the Node's InternalIP and
+   * status.daemonEndpoints.kubeletEndpoint.Port. Undefined when the Node publishes no such endpoint
+   * or its address is not on loopback (127.0.0.0/8: Keelson never sends traffic elsewhere).
+   */
+  connect(node: Node): NodeAgentEndpoint | undefined;
 }
 
 export const NodeConnectionsToken = serviceToken<NodeConnections>('core.nodeConnections');
@@ -56,5 +63,14 @@ export class NodeConnectionsImpl implements NodeConnections {
 
   endpoint(nodeName: string): NodeAgentEndpoint | undefined {
     return this.endpoints.get(nodeName);
+  }
+
+  connect(node: Node): NodeAgentEndpoint | undefined {
+    const local = this.endpoints.get(node.metadata.name!);
+    if (local) return local;
+    const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+    if (!ip || !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) || !port) return undefined;
+    return new HttpNodeEndpoint(ip, port);
   }
 }
