@@ -1,7 +1,8 @@
 /**
  * `keelson agent --server URL --name X`: a node agent in its own process, over HTTP, against a
  * `keelson server` process. The Node registers and goes Ready, a pod bound to it runs, and its
- * graceful deletion is finished by the agent — all seen through real kubectl.
+ * graceful deletion is finished by the agent, and `kubectl logs` reaches the agent over HTTP at the
+ * endpoint its Node publishes — all seen through real kubectl.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,7 +60,18 @@ describe('keelson agent in its own process', () => {
     await kubectl('run', 'web', '--image=nginx:1.27', '--overrides={"spec":{"nodeName":"edge7"}}');
     await kubectl('wait', '--for=condition=Ready', 'pod/web', '--timeout=45s');
     expect(await kubectl('get', 'pod', 'web', '-o', 'wide')).toMatch(/^web +1\/1 +Running +0 +\S+ +127\.244\.7\.\d+ +edge7 /m);
+    // pods/log: the API server reaches the agent at the endpoint its Node publishes (127.1.0.7:<ephemeral>).
+    const port = Number(await kubectl('get', 'node', 'edge7', '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}'));
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe(10250);
+    expect(await kubectl('logs', 'web')).toBe('[sim] container web started (image nginx:1.27, attempt 0)\n');
+    expect(await kubectl('logs', 'web', '--tail=1', '--timestamps')).toMatch(/^\d{4}-\d\d-\d\dT\S+Z \[sim\] container web started/);
+    const previous = await exec('kubectl', ['logs', 'web', '--previous'], { env: { ...process.env, KUBECONFIG: kubeconfig } }).catch((err: { stderr: string }) => err.stderr);
+    expect(previous).toContain('Error from server (BadRequest): previous terminated container "web" in pod "web" not found');
+    // -f over the proxy ends when the container stops (the deletion below).
+    const follow = exec('kubectl', ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 });
     expect(await kubectl('delete', 'pod', 'web', '--timeout=45s')).toContain('pod "web" deleted');
+    expect((await follow).stdout).toMatch(/container web got SIGTERM\n\[sim\] container web exited with code 0\n$/);
     expect(await kubectl('get', 'pods', '--no-headers')).toBe('');
   }, 120_000);
 });

@@ -94,6 +94,45 @@ export interface PostSubresource<T extends KubeObject = KubeObject> {
 }
 
 /**
+ * Services a GET subresource handler may use; @keelson/core adds `client` and `nodes` (the node
+ * agents' connections) by module augmentation.
+ */
+export interface GetSubresourceServices {}
+
+/** One GET on a subresource that answers a stream (pods/log), as its `handle` sees it. */
+export interface GetSubresourceCall {
+  /** The parent object's name (from the URL). */
+  name: string;
+  namespace?: string;
+  /** The query parameters (the first value of each, as kube's parameter codec reads them). */
+  query: Readonly<Record<string, string>>;
+  /** The Clock's current time in ms. */
+  now: number;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  services: GetSubresourceServices;
+}
+
+/** What a GET subresource answers: a body streamed (chunked) as it comes. */
+export interface SubresourceStream {
+  /** e.g. "text/plain". */
+  contentType: string;
+  body: AsyncIterable<string | Uint8Array>;
+  /** Send the headers before the first chunk (a followed log may stay silent for long). */
+  flush?: boolean;
+}
+
+/**
+ * A subresource read with GET whose answer is not an object but a stream (kube's rest.Getter
+ * returning a ResourceStreamer: pods/log). Throw an ApiError to refuse before anything is sent.
+ */
+export interface GetSubresource {
+  /** The kind discovery names for it (core/v1 Pod for pods/log). */
+  responseKind: GroupVersionKind;
+  handle(call: GetSubresourceCall): Promise<SubresourceStream>;
+}
+
+/**
  * Everything the control plane needs to serve one kind: its name in the API, its schema,
  * defaulting, validation, printing, selectable fields and subresources.
  */
@@ -123,6 +162,8 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
     scale?: ScaleSubresource;
     /** Subresources served by POST, by name ("binding"). */
     post?: Record<string, PostSubresource<T>>;
+    /** Subresources read with GET that answer a stream, by name ("log"). */
+    get?: Record<string, GetSubresource>;
   };
   /** Fill in defaults in place (runs on create and update, after decoding). */
   defaults?(obj: T): void;

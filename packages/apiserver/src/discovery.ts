@@ -25,6 +25,10 @@ export function apiResourceList(kinds: KindRegistry, group: string, version: str
       const gv = post.requestKind.group ? { group: post.requestKind.group, version: post.requestKind.version } : {};
       subs.push({ name: `${d.plural}/${name}`, singularName: '', namespaced: d.namespaced, ...gv, kind: post.requestKind.kind, verbs: ['create'] });
     }
+    for (const [name, get] of Object.entries(d.subresources?.get ?? {})) {
+      const gv = get.responseKind.group ? { group: get.responseKind.group, version: get.responseKind.version } : {};
+      subs.push({ name: `${d.plural}/${name}`, singularName: '', namespaced: d.namespaced, ...gv, kind: get.responseKind.kind, verbs: ['get'] });
+    }
     return [base, ...subs];
   });
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
@@ -75,6 +79,7 @@ export function aggregatedDiscovery(kinds: KindRegistry, core: boolean) {
           if (d.subresources?.status) subresources.push({ subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] });
           if (d.subresources?.scale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
           for (const [name, post] of Object.entries(d.subresources?.post ?? {})) subresources.push({ subresource: name, responseKind: post.requestKind, verbs: ['create'] });
+          for (const [name, get] of Object.entries(d.subresources?.get ?? {})) subresources.push({ subresource: name, responseKind: get.responseKind, verbs: ['get'] });
           return {
             resource: d.plural,
             responseKind,

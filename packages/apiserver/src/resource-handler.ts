@@ -6,6 +6,7 @@ import { negotiate, readBody } from './negotiation.js';
 import { decodeProtobuf } from './protobuf.js';
 import type { RequestInfo } from './request-info.js';
 import { sendJson } from './respond.js';
+import { serveStreamSubresource } from './stream-subresource.js';
 import { toTable } from './table.js';
 
 const patchTypes: Record<string, PatchType> = {
@@ -55,6 +56,8 @@ export async function handleResource(cluster: Cluster, kind: KindDefinition, inf
   const fieldManager = fieldManagerOf(req, q);
   if (kind.namespaced && info.name && !info.namespace) throw notFoundPath();
   if (!kind.namespaced && info.namespace) throw notFoundPath();
+  const stream = info.subresource ? kind.subresources?.get?.[info.subresource] : undefined;
+  if (stream && info.name) return serveStreamSubresource(cluster, kind, stream, info, req, res, url);
   const scale = info.subresource === 'scale' && !!kind.subresources?.scale;
   const post = info.subresource ? kind.subresources?.post?.[info.subresource] : undefined;
   if (info.subresource && !scale && !post && !(info.subresource === 'status' && kind.subresources?.status)) throw notFoundPath();

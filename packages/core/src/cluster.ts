@@ -11,6 +11,7 @@ import { type Logger, createLogger } from './log.js';
 import { Manager, type LeaderElector } from './controller/manager.js';
 import { loadPlugins, type LoadedPlugins } from './plugins/loader.js';
 import { ClientToken, ClockToken, EventRecorderToken, InformersToken, KindRegistryToken, LoggerToken, RegistryToken, StoreToken } from './plugins/tokens.js';
+import { NodeConnectionsImpl, NodeConnectionsToken } from './nodes/node-connections.js';
 import { KindRegistry } from './registry/kind-registry.js';
 import { Registry } from './registry/registry.js';
 import type { WatchCacheOptions } from './registry/watch-cache/watch-cache.js';
@@ -103,6 +104,7 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
   container.provide(EventRecorderToken, recorder);
   container.provide(KindRegistryToken, kinds);
   if (registry) container.provide(RegistryToken, registry);
+  container.provide(NodeConnectionsToken, new NodeConnectionsImpl());
 
   await plugins.setupAll();
 

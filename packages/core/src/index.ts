@@ -9,4 +9,5 @@ export * from './controller/index.js';
 export * from './plugins/index.js';
 export * from './events/index.js';
 export * from './leaderelection/index.js';
+export * from './nodes/index.js';
 export * from './cluster.js';

@@ -12,3 +12,5 @@ export * from './probe-worker.js';
 export * from './pod-worker.js';
 export * from './sources.js';
 export * from './node-agent.js';
+export * from './container-logs.js';
+export * from './agent-server.js';

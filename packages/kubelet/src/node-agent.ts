@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { isAlreadyExists, isConflict, isNotFound, type Node, type Pod, type Taint } from '@keelson/api';
+import { ApiError, isAlreadyExists, isConflict, isNotFound, type Node, type Pod, type Taint } from '@keelson/api';
 import {
   type Client,
   type Clock,
+  type ContainerLogsRequest,
+  type NodeAgentEndpoint,
   createEventRecorder,
   type EventRecorder,
   type Logger,
@@ -10,6 +12,7 @@ import {
   type Ticker,
 } from '@keelson/core';
 import { PodIPAllocator } from './addresses.js';
+import { containerLogStream, validateContainerLogStatus } from './container-logs.js';
 import { admitPod, type AdmitResult, NodeUsage } from './admission.js';
 import { Backoff } from './backoff.js';
 import { ImagePuller } from './image-puller.js';
@@ -49,6 +52,8 @@ export interface NodeAgentOptions {
   /** Taints registered with the node (kubelet's --register-with-taints). */
   taints?: Taint[];
   architecture?: string;
+  /** The port of the agent's HTTP endpoint (serveNodeAgent), published in status.daemonEndpoints (default 10250). */
+  kubeletPort?: number;
   /** Lease duration (40 s); the lease is renewed every quarter of it. */
   leaseDurationSeconds?: number;
   /** How often the node status is computed (kubelet: 10 s) ... */
@@ -68,7 +73,7 @@ function goArch(): string {
  * bound to it (informer on spec.nodeName) through its Runtime. It talks to the API only through
  * the Client, so it runs the same in-process and against a remote API server.
  */
-export class NodeAgent implements PodWorkerHost {
+export class NodeAgent implements PodWorkerHost, NodeAgentEndpoint {
   readonly client: Client;
   readonly clock: Clock;
   readonly log: Logger;
@@ -125,7 +130,7 @@ export class NodeAgent implements PodWorkerHost {
       kernelVersion: `${opts.runtime.name}-${opts.runtime.version}`,
       machineID: createHash('md5').update(opts.nodeName).digest('hex'),
       bootID: randomUUID(),
-      kubeletPort: 10250,
+      kubeletPort: opts.kubeletPort ?? 10250,
     };
     this.lease = new NodeLease({ client: this.client, clock: this.clock, log: this.log, nodeName: this.nodeName, durationSeconds: opts.leaseDurationSeconds, node: () => this.registered });
   }
@@ -173,6 +178,17 @@ export class NodeAgent implements PodWorkerHost {
   /** The pod workers (for tests and debugging). */
   worker(uid: string): PodWorker | undefined {
     return this.workers.get(uid);
+  }
+
+  /**
+   * The kubelet's GetContainerLogs: the log of a container of one of this node's pods, after
+   * checking (with the status this agent computes) that there is one to show.
+   */
+  async containerLogs(req: ContainerLogsRequest, signal: AbortSignal): Promise<AsyncIterable<string>> {
+    const w = [...this.workers.values()].find((x) => x.pod.metadata.namespace === req.namespace && x.pod.metadata.name === req.podName && (!req.podUID || x.uid === req.podUID));
+    if (!w) throw new ApiError(404, 'NotFound', `pod ${JSON.stringify(req.podName)} does not exist`);
+    validateContainerLogStatus(req.podName, w.currentStatus(), req.containerName, !!req.options.previous);
+    return containerLogStream(this.runtime, w.pod, req.containerName, req.options, this.clock.now(), signal);
   }
 
   get podCount(): number {

@@ -77,6 +77,20 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** One line of a container's log and when it was written (ms since the epoch), as a CRI log file keeps it. */
+export interface LogEntry {
+  time: number;
+  /** The line without its newline. */
+  line: string;
+}
+
+/** A read of a container's log: the lines so far and, when following, the ones still to come. */
+export interface ContainerLogRead {
+  entries: LogEntry[];
+  /** With follow: the lines after `entries` as they are written; ends when the container stops (or the signal aborts). */
+  more?: AsyncIterable<LogEntry>;
+}
+
 export interface Runtime {
   /** "keelson-sim" → nodeInfo.containerRuntimeVersion "keelson-sim://<version>". */
   readonly name: string;
@@ -107,6 +121,12 @@ export interface Runtime {
   /** Container exits and other runtime events (the kubelet's PLEG). Returns an unsubscribe. */
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   logs?(pod: Pod, containerName: string, opts?: { tailLines?: number; previous?: boolean }): Promise<string>;
+  /**
+   * The log of the container's current instance (or, with previous, of the one before) as timed
+   * lines, and with follow the lines still to come until that instance stops. Undefined when the
+   * runtime knows no such instance. The agent applies tail, since, timestamps and limits.
+   */
+  readLog?(pod: Pod, containerName: string, opts: { previous?: boolean; follow?: boolean; signal?: AbortSignal }): ContainerLogRead | undefined;
   exec?(pod: Pod, containerName: string, command: string[]): Promise<ExecResult>;
   stats?(pod: Pod): PodStats | undefined;
   /** Releases timers; called when the agent stops. */

@@ -12,6 +12,7 @@ import { ServiceAccountKind } from './serviceaccount-kind.js';
 export { ConfigMapKind, EventKind, LeaseKind, NamespaceKind, NodeKind, PodKind, SecretKind, ServiceAccountKind };
 export { podQOSClass } from './qos.js';
 export { podEviction } from './pod-eviction.js';
+export { logContainer, podLog } from './pod-log.js';
 export { budgetMatcher, budgetMatchesPod, budgetsForPod, checkAndDecrement, PodDisruptionBudgetKindRef, setStatusCondition, updateDisruptionAllowedCondition, DISRUPTION_BUDGET_CAUSE, MAX_DISRUPTED_POD_SIZE } from './eviction-budget.js';
 export { podSummary } from './printers/index.js';
 export * as schemas from './schemas/index.js';

@@ -3,6 +3,7 @@ import { PodSchema } from './schemas/index.js';
 import { podColumns } from './printers/index.js';
 import { podBinding } from './pod-binding.js';
 import { podEviction } from './pod-eviction.js';
+import { podLog } from './pod-log.js';
 import { podQOSClass } from './qos.js';
 
 function defaultContainer(c: Container): void {
@@ -69,7 +70,7 @@ export const PodKind = defineKind<Pod>({
   namespaced: true,
   tracksGeneration: false,
   printerColumns: podColumns,
-  subresources: { status: true, post: { binding: podBinding, eviction: podEviction } },
+  subresources: { status: true, post: { binding: podBinding, eviction: podEviction }, get: { log: podLog } },
   defaults(pod) {
     const spec = (pod.spec ??= { containers: [] });
     spec.restartPolicy ??= 'Always';

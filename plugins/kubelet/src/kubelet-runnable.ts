@@ -1,5 +1,5 @@
 import type { Node, Pod } from '@keelson/api';
-import type { RunContext, Runnable } from '@keelson/core';
+import { NodeConnectionsToken, type RunContext, type Runnable } from '@keelson/core';
 import { NodeAgent, nodeAddressing, type RuntimeRegistration, SharedNodeSources } from '@keelson/kubelet';
 import { KubeletOptionsError, KubeletOptionsToken } from './options.js';
 import { RuntimeRegistryToken } from './runtime-registry.js';
@@ -58,6 +58,9 @@ export const kubeletRunnable: Runnable = {
       );
     }
     const started: NodeAgent[] = [];
+    // The API server of this process reaches these agents in-process (pods/log).
+    const connections = ctx.get(NodeConnectionsToken);
+    const unregister: (() => void)[] = [];
     await Promise.all(
       agents.map(async (a) => {
         if (ctx.signal.aborted) return;
@@ -65,6 +68,7 @@ export const kubeletRunnable: Runnable = {
           await a.start();
           started.push(a);
           runningAgents.add(a);
+          unregister.push(connections.register(a.nodeName, a));
         } catch (err) {
           ctx.log.error('node agent failed to start', { node: a.nodeName, error: (err as Error).message });
         }
@@ -75,6 +79,7 @@ export const kubeletRunnable: Runnable = {
       if (ctx.signal.aborted) resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    for (const u of unregister) u();
     await Promise.all(started.map((a) => a.stop()));
     sources.stop();
     for (const a of started) runningAgents.delete(a);

@@ -3,6 +3,7 @@ import { type Container, type LifecycleHandler, type Pod, type Probe, tryParseQu
 import type { Clock, Timer } from '@keelson/core';
 import {
   type ContainerExit,
+  type ContainerLogRead,
   type ContainerStartResult,
   type ExecResult,
   type HandlerResult,
@@ -18,6 +19,7 @@ import {
 } from '@keelson/kubelet';
 import { parseDuration, parseHook, parseScript, perAttempt, scriptAt } from './script.js';
 import { type SimProfile, resolveProfile } from './profile.js';
+import { SimLog } from './sim-log.js';
 
 /** Prefix of every annotation the simulated runtime reads. */
 export const SimAnnotationPrefix = 'sim.keelson.dev/';
@@ -29,7 +31,7 @@ interface SimContainer {
   attempt: number;
   exitTimer?: Timer;
   running: boolean;
-  log: string[];
+  log: SimLog;
   /** A stop in progress: when the container will be gone, and who waits for it. */
   stopping?: { at: number; code: number; waiters: ((exit: ContainerExit | undefined) => void)[] };
 }
@@ -39,7 +41,7 @@ interface SimPod {
   ip: string | undefined;
   containers: Map<string, SimContainer>;
   /** Logs of the previous instance of each container. */
-  previousLogs: Map<string, string[]>;
+  previousLogs: Map<string, SimLog>;
 }
 
 function hex(text: string, len = 64): string {
@@ -141,7 +143,8 @@ export class SimRuntime implements Runtime {
     c.running = false;
     c.exitTimer?.stop();
     const finishedAt = this.clock.now();
-    c.log.push(`[sim] container ${c.name} exited with code ${exitCode}`);
+    c.log.append(`[sim] container ${c.name} exited with code ${exitCode}`);
+    c.log.close();
     const exit: ContainerExit = { podUID: p.pod.metadata.uid!, containerName: c.name, containerID: `${this.name}://${c.id}`, exitCode, finishedAt, ...(reason ? { reason } : {}) };
     this.emit(exit);
     const waiters = c.stopping?.waiters ?? [];
@@ -162,10 +165,10 @@ export class SimRuntime implements Runtime {
       p.previousLogs.set(container.name, prev.log);
     }
     const id = hex(`${uid}/${container.name}/${attempt}/${++this.seq}`);
-    const c: SimContainer = { id, name: container.name, startedAt: this.clock.now(), attempt, running: true, log: [] };
+    const c: SimContainer = { id, name: container.name, startedAt: this.clock.now(), attempt, running: true, log: new SimLog(this.clock) };
     p.containers.set(container.name, c);
     const extra = this.setting(pod, 'logs', container.name);
-    c.log.push(`[sim] container ${container.name} started (image ${container.image}, attempt ${attempt})`, ...(extra ? extra.split('\\n') : []));
+    c.log.append(`[sim] container ${container.name} started (image ${container.image}, attempt ${attempt})`, ...(extra ? extra.split('\\n') : []));
     const exitPlan = this.exitPlan(pod, container.name, attempt);
     if (exitPlan) c.exitTimer = this.clock.setTimer(exitPlan.afterMs, () => this.exit(p, c, exitPlan.code));
     const ref = parseImage(container.image ?? '');
@@ -202,7 +205,7 @@ export class SimRuntime implements Runtime {
     });
     // A second stop (a shorter grace period, a forced deletion) can only bring the end closer.
     if (at < c.stopping!.at) {
-      c.log.push(graceful ? `[sim] container ${containerName} got SIGTERM` : `[sim] container ${containerName} got SIGTERM, SIGKILL after ${gracePeriodMs} ms`);
+      c.log.append(graceful ? `[sim] container ${containerName} got SIGTERM` : `[sim] container ${containerName} got SIGTERM, SIGKILL after ${gracePeriodMs} ms`);
       c.stopping!.at = at;
       c.stopping!.code = Number.isInteger(code) ? code : 0;
       c.exitTimer?.stop();
@@ -241,7 +244,7 @@ export class SimRuntime implements Runtime {
     const spec = this.setting(pod, hook === 'postStart' ? 'post-start' : 'pre-stop', container.name);
     const { ok, durationMs } = spec === undefined ? { ok: true, durationMs: handler.sleep ? handler.sleep.seconds * 1000 : 0 } : parseHook(spec);
     await abortable(this.clock, durationMs, signal);
-    p?.containers.get(container.name)?.log.push(`[sim] ${hook} hook ${ok ? 'succeeded' : 'failed'}`);
+    p?.containers.get(container.name)?.log.append(`[sim] ${hook} hook ${ok ? 'succeeded' : 'failed'}`);
     return ok ? { ok } : { ok, message: this.failureMessage(handler, p?.ip, false) };
   }
 
@@ -252,9 +255,15 @@ export class SimRuntime implements Runtime {
 
   async logs(pod: Pod, containerName: string, opts: { tailLines?: number; previous?: boolean } = {}): Promise<string> {
     const p = this.pods.get(pod.metadata.uid!);
-    const lines = (opts.previous ? p?.previousLogs.get(containerName) : p?.containers.get(containerName)?.log) ?? [];
+    const lines = ((opts.previous ? p?.previousLogs.get(containerName) : p?.containers.get(containerName)?.log)?.entries ?? []).map((e) => e.line);
     const tail = opts.tailLines !== undefined ? lines.slice(-opts.tailLines) : lines;
     return tail.map((l) => `${l}\n`).join('');
+  }
+
+  readLog(pod: Pod, containerName: string, opts: { previous?: boolean; follow?: boolean; signal?: AbortSignal }): ContainerLogRead | undefined {
+    const p = this.pods.get(pod.metadata.uid!);
+    const log = opts.previous ? p?.previousLogs.get(containerName) : p?.containers.get(containerName)?.log;
+    return log?.read(!!opts.follow && !opts.previous, opts.signal);
   }
 
   async exec(pod: Pod, containerName: string, command: string[]): Promise<ExecResult> {
@@ -281,7 +290,12 @@ export class SimRuntime implements Runtime {
   }
 
   close(): void {
-    for (const p of this.pods.values()) for (const c of p.containers.values()) c.exitTimer?.stop();
+    for (const p of this.pods.values()) {
+      for (const c of p.containers.values()) {
+        c.exitTimer?.stop();
+        c.log.close();
+      }
+    }
     this.pods.clear();
     this.listeners.clear();
   }

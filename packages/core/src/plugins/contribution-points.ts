@@ -5,6 +5,7 @@ import type { Runnable } from '../controller/interfaces.js';
 import type { ControllerDefinition } from '../controller/builder.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log.js';
+import type { NodeConnections } from '../nodes/node-connections.js';
 import type { Store } from '../store/store.js';
 
 /** What an admission plugin sees for one write. */
@@ -92,5 +93,10 @@ declare module '@keelson/api' {
   /** What a POST subresource's handle() gets (pods/eviction deletes through it). */
   interface SubresourceServices {
     client: Client;
+  }
+  /** What a GET subresource's handle() gets (pods/log reaches the pod's node agent through nodes). */
+  interface GetSubresourceServices {
+    client: Client;
+    nodes: NodeConnections;
   }
 }

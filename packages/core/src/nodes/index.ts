@@ -1,0 +1,3 @@
+export * from './node-connections.js';
+export * from './pod-log-options.js';
+export * from './http-node-endpoint.js';
