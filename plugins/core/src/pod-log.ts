@@ -35,9 +35,8 @@ export const podLog: GetSubresource = {
     const pod = await services.client.get<Pod>(PodRef, name, { namespace });
     const containerName = logContainer(pod, opts.container);
     const nodeName = pod.spec?.nodeName;
-    // kube's LogLocation answers an empty log for a pod no node runs yet; Keelson says why, in the
-    // words kube's streamLocation uses for exec and attach.
-    if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+    // kube's LogLocation: a pod no node runs yet has an empty log (its LocationStreamer has no location).
+    if (!nodeName) return { contentType: 'text/plain', body: emptyLog(), flush: false };
     // An agent in this process, else the node's own endpoint over HTTP.
     const endpoint = services.nodes.endpoint(nodeName) ?? services.nodes.connect(await services.client.get<Node>(NodeRef, nodeName));
     if (!endpoint) throw new ApiError(503, 'ServiceUnavailable', `node ${nodeName} publishes no node agent endpoint this API server can reach`);
@@ -46,3 +45,5 @@ export const podLog: GetSubresource = {
     return { contentType: 'text/plain', body, flush: !!opts.follow };
   },
 };
+
+async function* emptyLog(): AsyncGenerator<string> {}
