@@ -69,9 +69,20 @@ describe('keelson agent in its own process', () => {
     const previous = await exec('kubectl', ['logs', 'web', '--previous'], { env: { ...process.env, KUBECONFIG: kubeconfig } }).catch((err: { stderr: string }) => err.stderr);
     expect(previous).toContain('Error from server (BadRequest): previous terminated container "web" in pod "web" not found');
     // -f over the proxy ends when the container stops (the deletion below).
-    const follow = exec('kubectl', ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 });
+    const follow = spawn('kubectl', ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const ended = new Promise<number | null>((resolve) => follow.once('close', resolve));
+    // The stream is open (its first line arrived) before the pod is deleted: kubectl reads the pod first.
+    await new Promise<void>((resolve, reject) => {
+      follow.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve();
+      });
+      follow.once('close', () => reject(new Error(`kubectl logs -f ended early: ${out}`)));
+    });
     expect(await kubectl('delete', 'pod', 'web', '--timeout=45s')).toContain('pod "web" deleted');
-    expect((await follow).stdout).toMatch(/container web got SIGTERM\n\[sim\] container web exited with code 0\n$/);
+    expect(await ended).toBe(0);
+    expect(out).toMatch(/container web got SIGTERM\n\[sim\] container web exited with code 0\n$/);
     expect(await kubectl('get', 'pods', '--no-headers')).toBe('');
   }, 120_000);
 });
