@@ -81,7 +81,11 @@ export const PodKind = defineKind<Pod>({
     spec.enableServiceLinks ??= true;
     spec.preemptionPolicy ??= 'PreemptLowerPriority';
     spec.priority ??= 0;
+    // kube's v1 conversion: serviceAccount (deprecated) is read only when serviceAccountName is
+    // empty, and always written back as serviceAccountName.
     if (spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
+    if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
+    else delete spec.serviceAccount;
     for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(c);
   },
   prepareForCreate(pod) {
