@@ -55,6 +55,8 @@ function immutableSpec(pod: Pod): NonNullable<Pod['spec']> {
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;
+  // Derived from serviceAccountName (v1 conversion); kube compares internal specs, which lack it.
+  delete spec.serviceAccount;
   return spec;
 }
 
