@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually } from '@keelson/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, startCli } from './cli-process.js';
 
@@ -68,21 +69,16 @@ describe('keelson agent in its own process', () => {
     expect(await kubectl('logs', 'web', '--tail=1', '--timestamps')).toMatch(/^\d{4}-\d\d-\d\dT\S+Z \[sim\] container web started/);
     const previous = await exec('kubectl', ['logs', 'web', '--previous'], { env: { ...process.env, KUBECONFIG: kubeconfig } }).catch((err: { stderr: string }) => err.stderr);
     expect(previous).toContain('Error from server (BadRequest): previous terminated container "web" in pod "web" not found');
-    // -f over the proxy ends when the container stops (the deletion below).
+    // -f over the proxy ends when the container stops (the deletion below). The deletion waits until
+    // the stream is open (its first line is out): started together, either kubectl may win the race.
     const follow = spawn('kubectl', ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const ended = new Promise<number | null>((resolve) => follow.once('close', resolve));
-    // The stream is open (its first line arrived) before the pod is deleted: kubectl reads the pod first.
-    await new Promise<void>((resolve, reject) => {
-      follow.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve();
-      });
-      follow.once('close', () => reject(new Error(`kubectl logs -f ended early: ${out}`)));
-    });
+    let followed = '';
+    follow.stdout!.on('data', (d: Buffer) => (followed += d.toString()));
+    const followClosed = new Promise<number | null>((r) => follow.once('close', r));
+    await eventually(() => followed.includes('container web started'), 30_000);
     expect(await kubectl('delete', 'pod', 'web', '--timeout=45s')).toContain('pod "web" deleted');
-    expect(await ended).toBe(0);
-    expect(out).toMatch(/container web got SIGTERM\n\[sim\] container web exited with code 0\n$/);
+    expect(await followClosed).toBe(0);
+    expect(followed).toMatch(/container web got SIGTERM\n\[sim\] container web exited with code 0\n$/);
     expect(await kubectl('get', 'pods', '--no-headers')).toBe('');
   }, 120_000);
 });

@@ -18,6 +18,7 @@ export interface KeelsonConfig {
 export const defaultPlugins: readonly string[] = [
   'core',
   'namespace',
+  'serviceaccount',
   'garbage-collector',
   'service',
   'replicaset',

@@ -61,6 +61,18 @@ describe('core kinds', () => {
     await expect(pods.update({ ...updated, spec: { ...updated.spec!, restartPolicy: 'Never' } })).rejects.toMatchObject({ code: 422, message: expect.stringContaining('pod updates may not change fields other than') });
   });
 
+  it('spec.serviceAccount shows serviceAccountName, as kube\'s v1 conversion; the account cannot change on update', async () => {
+    const pods = cluster.client.resource<Pod>(PodKind, 'default');
+    const p = await pods.create(pod('runner', { serviceAccount: 'builder' }));
+    expect(p.spec).toMatchObject({ serviceAccountName: 'builder', serviceAccount: 'builder' });
+    expect((await pods.create(pod('both', { serviceAccountName: 'a', serviceAccount: 'b' }))).spec).toMatchObject({ serviceAccountName: 'a', serviceAccount: 'a' });
+    expect((await pods.create(pod('none', { serviceAccount: '' }))).spec).not.toHaveProperty('serviceAccount');
+    await expect(pods.update({ ...p, spec: { ...p.spec!, serviceAccountName: 'other', serviceAccount: 'other' } })).rejects.toMatchObject({ code: 422 });
+    // A pod stored without the derived field (before it was written) may still be updated.
+    const { serviceAccount: _derived, ...older } = p.spec!;
+    expect(PodKind.validate!({ ...p, metadata: { ...p.metadata, labels: { a: 'b' } }, spec: p.spec }, { ...p, spec: older })).toEqual([]);
+  });
+
   it('deletes unbound pods at once and gives bound pods their grace period', async () => {
     const pods = cluster.client.resource<Pod>(PodKind, 'default');
     await pods.create(pod('unbound'));

@@ -55,6 +55,8 @@ function immutableSpec(pod: Pod): NonNullable<Pod['spec']> {
   delete spec.activeDeadlineSeconds;
   delete spec.tolerations;
   delete spec.terminationGracePeriodSeconds;
+  // Derived from serviceAccountName (v1 conversion); kube compares internal specs, which lack it.
+  delete spec.serviceAccount;
   return spec;
 }
 
@@ -81,7 +83,11 @@ export const PodKind = defineKind<Pod>({
     spec.enableServiceLinks ??= true;
     spec.preemptionPolicy ??= 'PreemptLowerPriority';
     spec.priority ??= 0;
+    // kube's v1 conversion: serviceAccount (deprecated) is read only when serviceAccountName is
+    // empty, and always written back as serviceAccountName.
     if (spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
+    if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
+    else delete spec.serviceAccount;
     for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultContainer(c);
   },
   prepareForCreate(pod) {

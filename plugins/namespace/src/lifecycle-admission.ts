@@ -34,6 +34,13 @@ export function namespaceLifecycleAdmission(): AdmissionPlugin {
           403,
           'Forbidden',
           `${req.kind.plural} "${req.name}" is forbidden: unable to create new content in namespace ${req.namespace} because it is being terminated`,
+          // kube's NamespaceTerminatingCause: controllers recognise the refusal by it and let it be.
+          {
+            name: req.name,
+            group: req.kind.group,
+            kind: req.kind.plural,
+            causes: [{ reason: 'NamespaceTerminating', message: `namespace ${req.namespace} is being terminated`, field: 'metadata.namespace' }],
+          },
         );
       }
     },

@@ -39,6 +39,7 @@ describe('namespace lifecycle', () => {
     await expect(cms.create(cm('late'))).rejects.toMatchObject({
       code: 403,
       message: 'configmaps "late" is forbidden: unable to create new content in namespace app because it is being terminated',
+      status: { details: { causes: [{ reason: 'NamespaceTerminating', message: 'namespace app is being terminated', field: 'metadata.namespace' }] } },
     });
     await until(async () => (await cms.list()).items.every((c) => c.metadata.deletionTimestamp));
     // A finalizer holds one ConfigMap: the namespace waits for it.
