@@ -1,6 +1,7 @@
-import type { PodStatus } from '@keelson/api';
+import type { Pod, PodStatus } from '@keelson/api';
 import { describe, expect, it } from 'vitest';
-import { rfc3339Nano, validateContainerLogStatus } from './container-logs.js';
+import { containerLogStream, rfc3339Nano, validateContainerLogStatus } from './container-logs.js';
+import type { Runtime } from './runtime.js';
 
 const status = (cs: Record<string, unknown>): PodStatus => ({ containerStatuses: [{ name: 'c', ready: false, restartCount: 0, image: 'x', imageID: '', ...cs }] }) as PodStatus;
 const terminated = { terminated: { exitCode: 1, containerID: 'sim://1' } };
@@ -28,8 +29,24 @@ describe('validateContainerLogStatus (the kubelet)', () => {
     });
   }
 
+  it('returns the id of the instance whose log is asked for', () => {
+    expect(validateContainerLogStatus('p', status({ containerID: 'sim://2', state: { running: {} }, lastState: terminated }), 'c', false)).toBe('sim://2');
+    expect(validateContainerLogStatus('p', status({ containerID: 'sim://2', state: { running: {} }, lastState: terminated }), 'c', true)).toBe('sim://1');
+    expect(validateContainerLogStatus('p', status({ state: { terminated: { exitCode: 0, containerID: 'sim://3' } } }), 'c', false)).toBe('sim://3');
+  });
+
   it('init containers count too', () => {
     expect(() => validateContainerLogStatus('p', { initContainerStatuses: [{ name: 'i', state: { running: {} } }] } as PodStatus, 'i', false)).not.toThrow();
+  });
+});
+
+describe('containerLogStream', () => {
+  it("fails as the kubelet does when the runtime no longer has the container (its sandbox is gone)", () => {
+    const runtime = { readLog: () => undefined } as unknown as Runtime;
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', uid: 'u' } } as Pod;
+    expect(() => containerLogStream(runtime, pod, 'c', {}, 0, new AbortController().signal, 'sim://1')).toThrow(
+      expect.objectContaining({ code: 400, message: 'unable to retrieve container logs for sim://1' }),
+    );
   });
 });
 

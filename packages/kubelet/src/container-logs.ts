@@ -5,8 +5,9 @@ import type { LogEntry, Runtime } from './runtime.js';
 /**
  * The kubelet's validateContainerLogStatus: whether the container has a log to show (and, with
  * previous, a terminated instance before the current one), with the kubelet's words when not.
+ * Returns the id of the instance whose log that is.
  */
-export function validateContainerLogStatus(podName: string, status: PodStatus | undefined, containerName: string, previous: boolean): void {
+export function validateContainerLogStatus(podName: string, status: PodStatus | undefined, containerName: string, previous: boolean): string {
   const find = (list: ContainerStatus[] | undefined) => list?.find((c) => c.name === containerName);
   const cs = find(status?.containerStatuses) ?? find(status?.initContainerStatuses);
   const who = `container ${JSON.stringify(containerName)} in pod ${JSON.stringify(podName)}`;
@@ -15,16 +16,16 @@ export function validateContainerLogStatus(podName: string, status: PodStatus | 
   const { waiting, running, terminated } = cs.state ?? {};
   if (previous) {
     if (!last?.containerID) throw badRequest(`previous terminated ${who} not found`);
-    return;
+    return last.containerID;
   }
-  if (running) return;
+  if (running) return cs.containerID ?? '';
   if (terminated) {
     if (!terminated.containerID && !last?.containerID) throw badRequest(`${who} is terminated`);
-    return;
+    return terminated.containerID || last!.containerID!;
   }
   if (last) {
     if (!last.containerID) throw badRequest(`${who} is terminated`);
-    return;
+    return last.containerID;
   }
   if (waiting) {
     if (waiting.reason === 'ErrImagePull') throw badRequest(`${who} is waiting to start: image can't be pulled`);
@@ -45,10 +46,12 @@ export function rfc3339Nano(ms: number): string {
  * the since time, each prefixed with its time when asked, cut after limitBytes; with follow the
  * lines still to come, until the container stops or the signal aborts.
  */
-export function containerLogStream(runtime: Runtime, pod: Pod, containerName: string, opts: PodLogOptions, now: number, signal: AbortSignal): AsyncIterable<string> {
+export function containerLogStream(runtime: Runtime, pod: Pod, containerName: string, opts: PodLogOptions, now: number, signal: AbortSignal, containerID = ''): AsyncIterable<string> {
   const read = runtime.readLog
     ? runtime.readLog(pod, containerName, { previous: opts.previous, follow: opts.follow, signal })
     : undefined;
+  // The runtime no longer has it (the pod's sandbox is gone): the kubelet's words for a failed container status.
+  if (runtime.readLog && !read) throw badRequest(`unable to retrieve container logs for ${containerID}`);
   const since = opts.sinceSeconds !== undefined ? now - opts.sinceSeconds * 1000 : opts.sinceTime;
   let entries: LogEntry[] = read?.entries ?? [];
   if (opts.tailLines !== undefined) entries = opts.tailLines === 0 ? [] : entries.slice(-opts.tailLines);

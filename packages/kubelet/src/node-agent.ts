@@ -187,8 +187,8 @@ export class NodeAgent implements PodWorkerHost, NodeAgentEndpoint {
   async containerLogs(req: ContainerLogsRequest, signal: AbortSignal): Promise<AsyncIterable<string>> {
     const w = [...this.workers.values()].find((x) => x.pod.metadata.namespace === req.namespace && x.pod.metadata.name === req.podName && (!req.podUID || x.uid === req.podUID));
     if (!w) throw new ApiError(404, 'NotFound', `pod ${JSON.stringify(req.podName)} does not exist`);
-    validateContainerLogStatus(req.podName, w.currentStatus(), req.containerName, !!req.options.previous);
-    return containerLogStream(this.runtime, w.pod, req.containerName, req.options, this.clock.now(), signal);
+    const containerID = validateContainerLogStatus(req.podName, w.currentStatus(), req.containerName, !!req.options.previous);
+    return containerLogStream(this.runtime, w.pod, req.containerName, req.options, this.clock.now(), signal, containerID);
   }
 
   get podCount(): number {
