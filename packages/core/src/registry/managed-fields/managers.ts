@@ -1,6 +1,6 @@
 import { jsonEqual, type KubeObject, type ManagedFieldsEntry } from '@keelson/api';
 import type { PatchMetaLookup } from '../strategic-merge.js';
-import { type FieldScope, FieldSet, fieldSetOf, fromFieldsV1, toFieldsV1, valueAt } from './fieldset.js';
+import { type FieldPath, type FieldScope, FieldSet, fieldSetOf, fromFieldsV1, toFieldsV1, valueAt } from './fieldset.js';
 
 /** One metadata.managedFields entry with its field set decoded. */
 export interface FieldOwner {
@@ -10,7 +10,61 @@ export interface FieldOwner {
   stored?: FieldSet;
   /** The entry is the stored object's own, encoded by encodeManagers: kept as is while its set is unchanged. */
   fromStore?: boolean;
+  /** Whether `path` is a member of the set; for a stored entry, answered without decoding it. */
+  owns?(path: FieldPath): boolean;
 }
+
+/**
+ * A stored entry whose set is decoded only when it is read: a write that touches none of its
+ * fields (most status writes leave the creator's and the scheduler's entries alone) neither
+ * decodes nor re-encodes it.
+ */
+class StoredOwner implements FieldOwner {
+  private decoded?: FieldSet;
+  private original?: FieldSet;
+
+  constructor(
+    readonly entry: ManagedFieldsEntry,
+    readonly fromStore: boolean,
+  ) {}
+
+  get set(): FieldSet {
+    return (this.decoded ??= this.stored);
+  }
+  set set(value: FieldSet) {
+    this.decoded = value;
+  }
+  get stored(): FieldSet {
+    return (this.original ??= fromFieldsV1(this.entry.fieldsV1));
+  }
+  /** Unchanged while nothing assigned a new set (then its stored form stands as it is). */
+  get untouched(): boolean {
+    return this.decoded === undefined || this.decoded === this.original;
+  }
+
+  owns(path: FieldPath): boolean {
+    if (this.decoded) return this.decoded.has(path);
+    // The member's node in the FieldsV1 tree: a leaf ({}) or marked with ".".
+    let node: unknown = this.entry.fieldsV1;
+    for (const e of path) {
+      if (node === null || typeof node !== 'object') return false;
+      node = (node as Record<string, unknown>)[e];
+    }
+    if (node === null || typeof node !== 'object') return false;
+    const keys = Object.keys(node);
+    return keys.length === 0 || keys.includes('.');
+  }
+}
+
+const owns = (m: FieldOwner, path: FieldPath): boolean => (m.owns ? m.owns(path) : m.set.has(path));
+const ownsAny = (m: FieldOwner, paths: FieldSet): boolean => {
+  for (const p of paths) if (owns(m, p)) return true;
+  return false;
+};
+const ownsAll = (m: FieldOwner, paths: FieldSet): boolean => {
+  for (const p of paths) if (!owns(m, p)) return false;
+  return true;
+};
 
 /** Who made a write, as a managedFields entry is keyed: manager, operation, apiVersion, subresource. */
 export interface WriteIdentity {
@@ -37,20 +91,22 @@ function isEntry(e: unknown): e is ManagedFieldsEntry {
 export function baseManagers(incoming: unknown, stored: ManagedFieldsEntry[] | undefined): FieldOwner[] {
   let list = stored ?? [];
   let fromStore = true;
-  if (Array.isArray(incoming) && incoming.length > 0 && incoming.every(isEntry)) {
+  // The stored entries sent back as they were (a read-modify-write, a status write) are the stored ones.
+  if (Array.isArray(incoming) && incoming.length > 0 && incoming.every(isEntry) && !jsonEqual(incoming, stored ?? [])) {
     list = incoming.length === 1 && Object.keys(incoming[0]!).length === 0 ? [] : (incoming as ManagedFieldsEntry[]);
     fromStore = false;
   }
-  return list.filter((e) => e.manager !== undefined).map((entry) => {
-    const set = fromFieldsV1(entry.fieldsV1);
-    return { entry, set, stored: set, fromStore };
-  });
+  return list.filter((e) => e.manager !== undefined).map((entry) => new StoredOwner(entry, fromStore));
 }
 
 /** The stored form: empty sets dropped, fieldsV1 re-encoded, times kept for unchanged sets. */
 export function encodeManagers(managers: FieldOwner[], time: string): ManagedFieldsEntry[] | undefined {
   const out: ManagedFieldsEntry[] = [];
   for (const m of managers) {
+    if (m instanceof StoredOwner && m.untouched && m.fromStore && m.entry.time && m.entry.fieldsV1) {
+      out.push(m.entry);
+      continue;
+    }
     if (m.set.size === 0) continue;
     const unchanged = m.stored !== undefined && (m.stored === m.set || m.stored.equals(m.set));
     if (unchanged && m.fromStore && m.entry.time && m.entry.fieldsV1) {
@@ -117,10 +173,10 @@ export function recordUpdate(old: KubeObject | undefined, next: KubeObject, id: 
     const changed = added.union(modified);
     const self = managerFor(managers, id);
     for (const m of managers) {
-      if (m !== self) m.set = m.set.difference(changed);
-      m.set = m.set.difference(removed);
+      if (m !== self && ownsAny(m, changed)) m.set = m.set.difference(changed);
+      if (ownsAny(m, removed)) m.set = m.set.difference(removed);
     }
-    self.set = self.set.union(changed);
+    if (!ownsAll(self, changed)) self.set = self.set.union(changed);
   }
   return encodeManagers(managers, id.time);
 }
