@@ -18,7 +18,7 @@ function parseNodes(v: string): number {
   return n;
 }
 
-const heapGrowthHelp = `V8 old-generation growth past the live heap at each full GC, in percent, like Go's GOGC (default ${DEFAULT_HEAP_GROWTH_PERCENT}; 0 = V8's own factor, up to 300)`;
+const heapGrowthHelp = `V8 old-generation growth past the live heap at each full GC, in percent, as Go's GOGC (default ${DEFAULT_HEAP_GROWTH_PERCENT}; 0 = V8's own factor, up to 300)`;
 
 /** Starts something long-running and stops it cleanly on SIGINT/SIGTERM. */
 async function keepRunning(opts: { heapGrowth?: number }, start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {

@@ -38,7 +38,7 @@ describe('heap growth', () => {
     const bounded = await peakHeapMiB(['30']);
     const byDefault = await peakHeapMiB([]);
     expect(own.applied).toBe('0');
-    expect(byDefault.applied).toBe('100');
+    expect(byDefault.applied).toBe('50');
     expect(bounded.peak).toBeLessThan(own.peak * 0.75);
     expect(byDefault.peak).toBeLessThan(own.peak);
   }, 60_000);
