@@ -129,12 +129,17 @@ export class NodeInfo {
   /** Removes a pod by uid; false if it was not there. */
   removePod(pod: Pod): boolean {
     const uid = pod.metadata.uid;
-    const i = this.pods.findIndex((p) => p.pod.metadata.uid === uid);
+    const pods = this.pods;
+    let i = pods.length - 1;
+    while (i >= 0 && pods[i]!.pod.metadata.uid !== uid) i--;
     if (i < 0) return false;
-    const [pi] = this.pods.splice(i, 1);
-    this.podsWithAffinity = this.podsWithAffinity.filter((p) => p.pod.metadata.uid !== uid);
-    this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p.pod.metadata.uid !== uid);
-    this.update(pi!.pod, -1);
+    const pi = pods[i]!;
+    // kube's removal: the last pod takes its place (the order of a node's pods means nothing).
+    pods[i] = pods[pods.length - 1]!;
+    pods.pop();
+    if (pi.hasAffinity) this.podsWithAffinity = this.podsWithAffinity.filter((p) => p.pod.metadata.uid !== uid);
+    if (pi.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p.pod.metadata.uid !== uid);
+    this.update(pi.pod, -1);
     return true;
   }
 
