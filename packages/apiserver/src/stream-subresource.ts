@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type GetSubresource, type KindDefinition, methodNotAllowed } from '@keelson/api';
-import { type Cluster, NodeConnectionsToken } from '@keelson/core';
+import { type Cluster, NodeConnectionsToken, writeStream } from '@keelson/core';
 import type { RequestInfo } from './request-info.js';
 
 /**
@@ -25,16 +25,5 @@ export async function serveStreamSubresource(cluster: Cluster, kind: KindDefinit
   });
   res.writeHead(200, { 'Content-Type': stream.contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   if (stream.flush) res.flushHeaders();
-  try {
-    for await (const chunk of stream.body) {
-      if (abort.signal.aborted) break;
-      // Respect back-pressure: a slow reader holds the stream, not the server's memory.
-      if (!res.write(chunk)) await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
-    }
-  } finally {
-    res.end();
-  }
+  await writeStream(res, stream.body, abort.signal);
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, isApiError } from '@keelson/api';
-import { type NodeAgentEndpoint, parsePodLogOptions } from '@keelson/core';
+import { type NodeAgentEndpoint, parsePodLogOptions, writeStream } from '@keelson/core';
 
 /** The node agent's own HTTP endpoint, as `serveNodeAgent` started it. */
 export interface NodeAgentServer {
@@ -37,17 +37,7 @@ async function handle(agent: NodeAgentEndpoint, req: IncomingMessage, res: Serve
   const body = await agent.containerLogs({ namespace, podName, containerName, options, ...(typeof uid === 'string' ? { podUID: uid } : {}) }, abort.signal);
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
   if (options.follow) res.flushHeaders();
-  try {
-    for await (const chunk of body) {
-      if (abort.signal.aborted) break;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
-    }
-  } finally {
-    res.end();
-  }
+  await writeStream(res, body, abort.signal);
 }
 
 /**
