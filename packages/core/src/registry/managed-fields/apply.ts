@@ -1,8 +1,8 @@
-import { ApiError, type KubeObject, type ManagedFieldsEntry, type StatusCause } from '@keelson/api';
+import { ApiError, jsonEqual, type KubeObject, type ManagedFieldsEntry, type StatusCause } from '@keelson/api';
 import { canonicalJson, deepCopy } from '../codec.js';
 import type { PatchMetaLookup } from '../strategic-merge.js';
 import { displayPath, type FieldPath, type FieldScope, FieldSet, fieldSetOf, itemKey, listKeys, removeAt, valueAt } from './fieldset.js';
-import { baseManagers, encodeManagers, type FieldOwner, managerFor, sameValue, type WriteIdentity } from './managers.js';
+import { baseManagers, encodeManagers, type FieldOwner, managerFor, type WriteIdentity } from './managers.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,7 +53,7 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
     for (const p of configSet) {
       const last = p[p.length - 1]!;
       if (last.startsWith('k:') || last.startsWith('v:')) continue;
-      if (!sameValue(valueAt(live, p), valueAt(merged, p))) changed.add(p);
+      if (!jsonEqual(valueAt(live, p), valueAt(merged, p))) changed.add(p);
     }
     const conflicts: { manager: FieldOwner; path: FieldPath }[] = [];
     for (const m of others) for (const p of m.set.intersection(changed)) conflicts.push({ manager: m, path: p });

@@ -2,46 +2,49 @@ import { jsonEqual, type KubeObject, type ManagedFieldsEntry } from '@keelson/ap
 import type { PatchMetaLookup } from '../strategic-merge.js';
 import { type FieldPath, type FieldScope, FieldSet, fieldSetOf, fromFieldsV1, toFieldsV1, valueAt } from './fieldset.js';
 
-/** One metadata.managedFields entry with its field set decoded. */
-export interface FieldOwner {
-  entry: ManagedFieldsEntry;
-  set: FieldSet;
-  /** The set as it was stored (its time is kept when the set does not change). */
-  stored?: FieldSet;
-  /** The entry is the stored object's own, encoded by encodeManagers: kept as is while its set is unchanged. */
-  fromStore?: boolean;
-  /** Whether `path` is a member of the set; for a stored entry, answered without decoding it. */
-  owns?(path: FieldPath): boolean;
-}
-
 /**
- * A stored entry whose set is decoded only when it is read: a write that touches none of its
- * fields (most status writes leave the creator's and the scheduler's entries alone) neither
- * decodes nor re-encodes it.
+ * One metadata.managedFields entry and its field set. A stored entry's set is decoded only when
+ * it is read: a write that touches none of its fields (most status writes leave the creator's and
+ * the scheduler's entries alone) neither decodes nor re-encodes it.
  */
-class StoredOwner implements FieldOwner {
+export class FieldOwner {
   private decoded?: FieldSet;
   private original?: FieldSet;
+  private readonly isNew: boolean;
 
+  /**
+   * @param fromStore the entry is the stored object's own, encoded by encodeManagers: kept as it
+   *   is while its set is unchanged
+   * @param set the set of an entry this write creates (nothing stored)
+   */
   constructor(
     readonly entry: ManagedFieldsEntry,
     readonly fromStore: boolean,
-  ) {}
+    set?: FieldSet,
+  ) {
+    this.isNew = set !== undefined;
+    this.decoded = set;
+  }
 
   get set(): FieldSet {
-    return (this.decoded ??= this.stored);
+    return (this.decoded ??= this.stored!);
   }
   set set(value: FieldSet) {
     this.decoded = value;
   }
-  get stored(): FieldSet {
+  /** The set as it was stored (undefined for a new entry). */
+  get stored(): FieldSet | undefined {
+    if (this.isNew) return undefined;
     return (this.original ??= fromFieldsV1(this.entry.fieldsV1));
   }
-  /** Unchanged while nothing assigned a new set (then its stored form stands as it is). */
-  get untouched(): boolean {
-    return this.decoded === undefined || this.decoded === this.original;
+  /** The set is still the stored one: nothing assigned, or an equal set (its time is kept). */
+  unchanged(): boolean {
+    if (this.isNew) return false;
+    if (this.decoded === undefined || this.decoded === this.original) return true;
+    return this.stored!.equals(this.decoded);
   }
 
+  /** Whether `path` is a member of the set; for an entry not decoded yet, read off its FieldsV1 tree. */
   owns(path: FieldPath): boolean {
     if (this.decoded) return this.decoded.has(path);
     // The member's node in the FieldsV1 tree: a leaf ({}) or marked with ".".
@@ -54,17 +57,17 @@ class StoredOwner implements FieldOwner {
     const keys = Object.keys(node);
     return keys.length === 0 || keys.includes('.');
   }
-}
 
-const owns = (m: FieldOwner, path: FieldPath): boolean => (m.owns ? m.owns(path) : m.set.has(path));
-const ownsAny = (m: FieldOwner, paths: FieldSet): boolean => {
-  for (const p of paths) if (owns(m, p)) return true;
-  return false;
-};
-const ownsAll = (m: FieldOwner, paths: FieldSet): boolean => {
-  for (const p of paths) if (!owns(m, p)) return false;
-  return true;
-};
+  ownsAny(paths: FieldSet): boolean {
+    for (const p of paths) if (this.owns(p)) return true;
+    return false;
+  }
+
+  ownsAll(paths: FieldSet): boolean {
+    for (const p of paths) if (!this.owns(p)) return false;
+    return true;
+  }
+}
 
 /** Who made a write, as a managedFields entry is keyed: manager, operation, apiVersion, subresource. */
 export interface WriteIdentity {
@@ -96,23 +99,19 @@ export function baseManagers(incoming: unknown, stored: ManagedFieldsEntry[] | u
     list = incoming.length === 1 && Object.keys(incoming[0]!).length === 0 ? [] : (incoming as ManagedFieldsEntry[]);
     fromStore = false;
   }
-  return list.filter((e) => e.manager !== undefined).map((entry) => new StoredOwner(entry, fromStore));
+  return list.filter((e) => e.manager !== undefined).map((entry) => new FieldOwner(entry, fromStore));
 }
 
 /** The stored form: empty sets dropped, fieldsV1 re-encoded, times kept for unchanged sets. */
 export function encodeManagers(managers: FieldOwner[], time: string): ManagedFieldsEntry[] | undefined {
   const out: ManagedFieldsEntry[] = [];
   for (const m of managers) {
-    if (m instanceof StoredOwner && m.untouched && m.fromStore && m.entry.time && m.entry.fieldsV1) {
-      out.push(m.entry);
-      continue;
-    }
-    if (m.set.size === 0) continue;
-    const unchanged = m.stored !== undefined && (m.stored === m.set || m.stored.equals(m.set));
+    const unchanged = m.unchanged();
     if (unchanged && m.fromStore && m.entry.time && m.entry.fieldsV1) {
       out.push(m.entry);
       continue;
     }
+    if (m.set.size === 0) continue;
     out.push({
       manager: m.entry.manager,
       operation: m.entry.operation,
@@ -130,7 +129,7 @@ export function encodeManagers(managers: FieldOwner[], time: string): ManagedFie
 export function managerFor(managers: FieldOwner[], id: WriteIdentity): FieldOwner {
   let m = managers.find((x) => sameIdentity(x.entry, id));
   if (!m) {
-    m = { entry: { manager: id.manager, operation: id.operation, apiVersion: id.apiVersion, ...(id.subresource ? { subresource: id.subresource } : {}) }, set: new FieldSet() };
+    m = new FieldOwner({ manager: id.manager, operation: id.operation, apiVersion: id.apiVersion, ...(id.subresource ? { subresource: id.subresource } : {}) }, false, new FieldSet());
     managers.push(m);
   }
   return m;
@@ -143,11 +142,6 @@ export interface FieldChanges {
   removed: FieldSet;
 }
 
-/** Deep equality of JSON values (primitives compared directly: the common case for leaves). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return jsonEqual(a, b);
-}
-
 export function compareObjects(old: unknown, next: unknown, meta: PatchMetaLookup, scope: FieldScope): FieldChanges {
   const before = fieldSetOf(old, meta, scope);
   const after = fieldSetOf(next, meta, scope);
@@ -156,7 +150,7 @@ export function compareObjects(old: unknown, next: unknown, meta: PatchMetaLooku
     // An associative-list item's own member changes only by appearing or going.
     const last = p[p.length - 1]!;
     if (!before.has(p) || last.startsWith('k:') || last.startsWith('v:')) continue;
-    if (!sameValue(valueAt(old, p), valueAt(next, p))) modified.add(p);
+    if (!jsonEqual(valueAt(old, p), valueAt(next, p))) modified.add(p);
   }
   return { added: after.difference(before), modified, removed: before.difference(after) };
 }
@@ -173,10 +167,10 @@ export function recordUpdate(old: KubeObject | undefined, next: KubeObject, id: 
     const changed = added.union(modified);
     const self = managerFor(managers, id);
     for (const m of managers) {
-      if (m !== self && ownsAny(m, changed)) m.set = m.set.difference(changed);
-      if (ownsAny(m, removed)) m.set = m.set.difference(removed);
+      if (m !== self && m.ownsAny(changed)) m.set = m.set.difference(changed);
+      if (m.ownsAny(removed)) m.set = m.set.difference(removed);
     }
-    if (!ownsAll(self, changed)) self.set = self.set.union(changed);
+    if (!self.ownsAll(changed)) self.set = self.set.union(changed);
   }
   return encodeManagers(managers, id.time);
 }
