@@ -1,4 +1,4 @@
-import { isNotFound, type KindDefinition, type KubeObject, type OwnerReference } from '@keelson/api';
+import { isNotFound, jsonEqual, type KindDefinition, type KubeObject, type OwnerReference } from '@keelson/api';
 import { createRateLimitingQueue, KindRegistryToken, type RunContext, type Runnable } from '@keelson/core';
 import { OwnershipGraph, refKey } from './graph.js';
 
@@ -32,7 +32,7 @@ export const garbageCollector: Runnable = {
       // As kube's graph builder: a dependent is looked at when it appears or its owner references
       // change (an owner's deletion enqueues its dependents), not at every status write.
       const refs = obj.metadata.ownerReferences;
-      if (refs?.length && (!prev || JSON.stringify(prev.metadata.ownerReferences ?? []) !== JSON.stringify(refs))) enqueue('dependent', uid);
+      if (refs?.length && (!prev || !jsonEqual(prev.metadata.ownerReferences ?? [], refs))) enqueue('dependent', uid);
       const fins = obj.metadata.finalizers ?? [];
       if (obj.metadata.deletionTimestamp && (fins.includes('orphan') || fins.includes('foregroundDeletion'))) enqueue('owner', uid);
     };
